@@ -1,0 +1,77 @@
+# The commands the README names. `make demo` and `make test` are the two a
+# newcomer needs; the rest are their parts.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := $(CURDIR)/.venv
+export PATH := $(VENV)/bin:$(PATH)
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+# Molecule writes its own ansible.cfg; this keeps picluster.spark.* resolvable there.
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.collections
+export ANSIBLE_ROLES_PATH := $(CURDIR)/roles
+export PICLUSTER_BED_KEY := $(CURDIR)/.bed/ssh/id_ed25519
+export PY_COLORS := 1
+export ANSIBLE_FORCE_COLOR := 1
+
+STAMP := $(VENV)/.stamp-$(shell sha256sum requirements-dev.txt | cut -c1-12)
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+# Scenarios `make test` runs, cheapest first.
+SCENARIOS ?= bed
+
+.PHONY: help
+help:
+	@echo "make demo       set up everything and stand up the emulated cluster (1 x86_64 master, 4 ARM workers)"
+	@echo "make demo-down  remove the emulated cluster"
+	@echo "make test       every check: lint, unit tests, collection build + sanity, molecule scenarios"
+	@echo "make venv | bed | lint | units | build | molecule SCENARIOS='bed cluster'"
+
+$(STAMP): requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -r requirements-dev.txt
+	rm -f $(VENV)/.stamp-*
+	touch $@
+
+.collections/ansible_collections/picluster/spark:
+	mkdir -p $(@D)
+	ln -sfn ../../.. $@
+
+.PHONY: venv
+venv: $(STAMP) .collections/ansible_collections/picluster/spark
+
+.PHONY: bed
+bed:
+	$(SUDO) bed/setup.sh
+
+.PHONY: lint
+lint: venv
+	yamllint --strict .
+	ansible-lint --profile production
+	ruff check .
+	ruff format --check .
+
+.PHONY: units
+units: venv
+	pytest -q tests/unit
+
+# Build the collection, install the artifact into a throwaway path and run
+# ansible-test sanity there, as a user's install would see it.
+.PHONY: build
+build: venv
+	bed/collection-check.sh
+
+.PHONY: molecule
+molecule: venv bed
+	for s in $(SCENARIOS); do molecule test -s $$s || exit 1; done
+
+.PHONY: test
+test: lint units build molecule
+
+.PHONY: demo
+demo: venv bed
+	bed/demo.sh up
+
+.PHONY: demo-down
+demo-down: venv
+	bed/demo.sh down

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Sets up the test bed on a Debian host, idempotently:
+#   - Debian packages the bed needs (docker.io, qemu-user-static, binfmt-support, debootstrap)
+#   - a Docker engine (started in the background when none answers)
+#   - qemu binfmt handlers for arm64 and armhf
+#   - the SSH key the harness uses to reach the nodes
+#   - the node images picluster/node:{arm64,armhf,amd64}, built from Debian's mirror
+#
+# On a machine where Docker and binfmt are already set up it uses them and only
+# reports what is missing. A rerun with nothing changed takes seconds.
+#
+# Usage: sudo bed/setup.sh [ARCH...]     (default: arm64 armhf amd64)
+# Env:   BED_MIRROR (default http://deb.debian.org/debian), BED_SUITE (default bookworm)
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+state="$repo/.bed"
+mirror=${BED_MIRROR:-http://deb.debian.org/debian}
+suite=${BED_SUITE:-bookworm}
+archs=("$@")
+[ ${#archs[@]} -gt 0 ] || archs=(arm64 armhf amd64)
+
+say() { printf '[bed] %s\n' "$*"; }
+die() { printf '[bed] ERROR: %s\n' "$*" >&2; exit 1; }
+
+[ "$(id -u)" -eq 0 ] || die "needs root (it installs packages, starts dockerd and runs debootstrap): run it with sudo"
+command -v apt-get >/dev/null || die "needs a Debian-family host with apt-get"
+
+mirror_reachable() {
+  curl -fsS --max-time 20 -o /dev/null "$mirror/dists/$suite/Release"
+}
+
+# --- Debian packages -------------------------------------------------------
+need_pkgs=()
+for pkg in docker.io qemu-user-static binfmt-support debootstrap curl openssh-client; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || need_pkgs+=("$pkg")
+done
+# A host with a working engine from elsewhere (Docker Desktop, docker-ce) keeps it.
+if docker info >/dev/null 2>&1; then
+  mapfile -t need_pkgs < <(printf '%s\n' "${need_pkgs[@]}" | grep -vx 'docker.io' || true)
+fi
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  say "installing ${need_pkgs[*]}"
+  apt-get update -qq || die "apt-get update failed: is the Debian mirror reachable?"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null \
+    || die "apt-get install ${need_pkgs[*]} failed"
+fi
+
+# --- Docker engine -----------------------------------------------------------
+if docker info >/dev/null 2>&1; then
+  say "docker engine answers"
+else
+  [ -x /usr/sbin/dockerd ] || die "no Docker engine answers and /usr/sbin/dockerd is missing"
+  say "starting dockerd in the background (log: /var/log/picluster-dockerd.log)"
+  # No systemd as PID 1 on the bed hosts, so the engine is started directly.
+  # setsid: the engine outlives the shell (and the CI job) that started it.
+  setsid nohup /usr/sbin/dockerd >/var/log/picluster-dockerd.log 2>&1 </dev/null &
+  for _ in $(seq 60); do
+    docker info >/dev/null 2>&1 && break
+    sleep 1
+  done
+  docker info >/dev/null 2>&1 || die "dockerd did not answer within 60 s; see /var/log/picluster-dockerd.log"
+fi
+
+# --- ARM emulation -------------------------------------------------------------
+binfmt=/proc/sys/fs/binfmt_misc
+if [ ! -e "$binfmt/register" ]; then
+  mount -t binfmt_misc binfmt_misc "$binfmt" || die "cannot mount binfmt_misc"
+fi
+for handler in qemu-aarch64 qemu-arm; do
+  if [ ! -e "$binfmt/$handler" ]; then
+    update-binfmts --enable "$handler" >/dev/null 2>&1 || true
+  fi
+  [ -e "$binfmt/$handler" ] || die "binfmt handler $handler is not registered (install qemu-user-static and binfmt-support)"
+  grep -q '^flags: .*F' "$binfmt/$handler" \
+    || die "binfmt handler $handler lacks the F flag, so containers cannot use it; re-register it with F"
+done
+say "binfmt: qemu-aarch64 and qemu-arm registered"
+
+# --- SSH key for the harness ---------------------------------------------------
+mkdir -p "$state/ssh"
+chmod 700 "$state/ssh"
+if [ ! -f "$state/ssh/id_ed25519" ]; then
+  ssh-keygen -q -t ed25519 -N '' -C picluster-bed -f "$state/ssh/id_ed25519"
+  say "generated the harness SSH key $state/ssh/id_ed25519"
+fi
+
+# --- Node images ---------------------------------------------------------------
+"$here/images/build.sh" "$mirror" "$suite" "${archs[@]}"
