@@ -18,6 +18,8 @@ STAMP := $(VENV)/.stamp-$(shell sha256sum requirements-dev.txt | cut -c1-12)
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 # Scenarios `make test` runs, cheapest first.
 SCENARIOS ?= bed
+# The Spark the bed serves to spark_install (built from the PyPI sdist).
+SPARK_VERSION ?= 3.5.9
 
 .PHONY: help
 help:
@@ -43,6 +45,7 @@ venv: $(STAMP) .collections/ansible_collections/picluster/spark
 .PHONY: bed
 bed:
 	$(SUDO) bed/setup.sh
+	bed/spark-archive.sh $(SPARK_VERSION)
 
 .PHONY: lint
 lint: venv

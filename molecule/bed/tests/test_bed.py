@@ -58,12 +58,10 @@ def test_sshd_offers_no_password_login(hostvars):
     result = subprocess.run(
         [
             "ssh",
-            "-o", "BatchMode=yes",
-            "-o", "PubkeyAuthentication=no",
-            "-o", "PreferredAuthentications=password,keyboard-interactive",
-            "-o", "StrictHostKeyChecking=no",
-            "-o", "UserKnownHostsFile=/dev/null",
-            "-o", "ConnectTimeout=20",
+            *("-o", "BatchMode=yes", "-o", "PubkeyAuthentication=no"),
+            *("-o", "PreferredAuthentications=password,keyboard-interactive"),
+            *("-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null"),
+            *("-o", "ConnectTimeout=20"),
             f"pi@{hostvars['ansible_host']}",
             "true",
         ],
