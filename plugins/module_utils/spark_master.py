@@ -253,6 +253,31 @@ def _seconds(elapsed):
     return round(elapsed)
 
 
+def _message(result, expect, problems, error_kinds, *, url, check_mode):
+    """The one sentence a person acts on: what formed, or what is missing or failing."""
+    seconds = _seconds(result["elapsed"])
+    when = "at the one check-mode poll" if check_mode else f"after {seconds} s"
+    if result["ready"]:
+        return (
+            f"{result['alive_workers']} workers ALIVE, {result['cores']} cores, "
+            f"{result['memory_mb']} MB after {seconds} s"
+        )
+    attempts = result["attempts"]
+    if result["status"] is None:
+        msg = (
+            f"no usable answer from the Spark master at {url} {when} "
+            f"({attempts} attempt{'s' if attempts != 1 else ''}): {result['last_error']}"
+        )
+        others = error_kinds[:-1]
+        if others:
+            msg += "; earlier also: " + ", ".join(others)
+        return msg
+    parts = [f"{result['alive_workers']} of {expect.workers} workers ALIVE {when}", *problems]
+    if result["last_error"] is not None:
+        parts.append(f"the last poll failed: {result['last_error']}")
+    return "; ".join(parts)
+
+
 def wait_for_workers(poll, expect, *, timeout, sleep, check_mode=False, matcher=None, url=""):
     """Poll until ``expect`` holds or ``timeout`` seconds pass; never raises for cluster state.
 
@@ -272,7 +297,8 @@ def wait_for_workers(poll, expect, *, timeout, sleep, check_mode=False, matcher=
     error_kinds = []
     while True:
         attempts += 1
-        doc, error = poll(max(0.0, deadline - time.monotonic()))
+        poll_started = time.monotonic()
+        doc, error = poll(max(0.0, deadline - poll_started))
         if error is None:
             summary = summarize(doc)
             missing, problems, ready = shortfalls(summary, expect, matcher)
@@ -281,12 +307,18 @@ def wait_for_workers(poll, expect, *, timeout, sleep, check_mode=False, matcher=
                 break
         else:
             last_error = error
-            if error.kind not in error_kinds:
-                error_kinds.append(error.kind)
+            # Kinds by last occurrence: the final one is the last error's.
+            if error.kind in error_kinds:
+                error_kinds.remove(error.kind)
+            error_kinds.append(error.kind)
         now = time.monotonic()
         if check_mode or now >= deadline:
             break
-        time.sleep(min(sleep, deadline - now))
+        # Polls start every `sleep` seconds (not `sleep` after the last one
+        # ended), so a change is seen at most one interval after it happens.
+        wake = min(poll_started + sleep, deadline)
+        if wake > now:
+            time.sleep(wake - now)
 
     elapsed = time.monotonic() - start
     result = {
@@ -303,24 +335,5 @@ def wait_for_workers(poll, expect, *, timeout, sleep, check_mode=False, matcher=
     }
     if summary is not None:
         result.update(summary)
-    when = "at the one check-mode poll" if check_mode else f"after {_seconds(elapsed)} s"
-    if result["ready"]:
-        result["msg"] = (
-            f"{result['alive_workers']} workers ALIVE, {result['cores']} cores, "
-            f"{result['memory_mb']} MB after {_seconds(elapsed)} s"
-        )
-    elif summary is None:
-        result["msg"] = (
-            f"no usable answer from the Spark master at {url} {when} "
-            f"({attempts} attempt{'s' if attempts != 1 else ''}): {last_error.detail}"
-        )
-        others = [k for k in error_kinds if k != last_error.kind]
-        if others:
-            result["msg"] += "; earlier also: " + ", ".join(others)
-    else:
-        parts = [f"{result['alive_workers']} of {expect.workers} workers ALIVE {when}"]
-        parts += problems
-        if last_error is not None:
-            parts.append(f"the last poll failed: {last_error.detail}")
-        result["msg"] = "; ".join(parts)
+    result["msg"] = _message(result, expect, problems, error_kinds, url=url, check_mode=check_mode)
     return result

@@ -77,7 +77,9 @@ options:
     default: 300
   sleep:
     description:
-      - Seconds between the end of one poll and the start of the next.
+      - Seconds from the start of one poll to the start of the next, so a cluster that
+        forms is noticed at most one O(sleep) (plus the time one answer takes) later.
+      - A poll slower than O(sleep) is followed by the next one at once.
     type: int
     default: 2
   msg:

@@ -66,15 +66,16 @@ class FakeTime:
 class FakeFetch:
     """fetch_url replacement answering from a script; the last answer repeats."""
 
-    def __init__(self, clock, answers):
+    def __init__(self, clock, answers, request_seconds=REQUEST_SECONDS):
         self.clock = clock
         self.answers = list(answers)
+        self.request_seconds = request_seconds
         self.calls = []
 
     def __call__(self, module, url, **kwargs):
         self.calls.append(dict(kwargs, url=url, at=self.clock.now))
         answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
-        self.clock.now += REQUEST_SECONDS
+        self.clock.now += self.request_seconds
         kind = answer[0]
         if kind == "body":
             body = answer[1]
@@ -116,9 +117,9 @@ def resolver(monkeypatch):
     return table
 
 
-def run(monkeypatch, clock, answers, **args):
+def run(monkeypatch, clock, answers, request_seconds=REQUEST_SECONDS, **args):
     """Run the module; return (exception class, result, FakeFetch)."""
-    fetch = FakeFetch(clock, answers)
+    fetch = FakeFetch(clock, answers, request_seconds)
     monkeypatch.setattr(spark_master, "fetch_url", fetch)
     monkeypatch.setattr(basic.AnsibleModule, "exit_json", _exit_json)
     monkeypatch.setattr(basic.AnsibleModule, "fail_json", _fail_json)
@@ -179,8 +180,10 @@ def test_slow_registration_is_waited_for(monkeypatch, clock, resolver, version):
     assert kind is AnsibleExitJson
     assert result["ready"] is True
     assert result["attempts"] == 7
-    assert clock.sleeps == [2] * 6
-    assert result["elapsed"] == pytest.approx(6 * 2 + 7 * REQUEST_SECONDS)
+    # Polls start every 2 s: each sleep is what is left of the interval.
+    assert clock.sleeps == pytest.approx([2 - REQUEST_SECONDS] * 6)
+    assert [c["at"] - 1000.0 for c in fetch.calls] == pytest.approx([0, 2, 4, 6, 8, 10, 12])
+    assert result["elapsed"] == pytest.approx(6 * 2 + REQUEST_SECONDS)
     assert result["msg"] == "3 workers ALIVE, 12 cores, 3072 MB after 12 s"
     assert result["last_error"] is None
     assert len(fetch.calls) == 7
@@ -281,8 +284,8 @@ def test_missing_hosts_message_names_them(monkeypatch, clock, resolver, version)
         "2 of 4 workers ALIVE after 300 s; missing: pi3, pi4; cores 8 < 16; memory 2048 MB < 4096 MB"
     )
     assert result["missing_hosts"] == ["pi3", "pi4"]
-    # A poll takes 0.05 s, then 2 s of sleep: 147 polls fit before 300 s, the 148th is at the deadline.
-    assert result["attempts"] == 148
+    # Polls at 0, 2, ..., 298 and one at the deadline.
+    assert result["attempts"] == 151
     assert result["elapsed"] == pytest.approx(300 + REQUEST_SECONDS)
 
 
@@ -331,8 +334,9 @@ def test_connection_refused_until_the_deadline(monkeypatch, clock):
     assert (result["alive_workers"], result["cores"], result["memory_mb"]) == (0, 0, 0)
     assert result["workers"] == []
     assert len(fetch.calls) == 6
-    # Polls at 0, 2, 4, 6, 8 and the deadline; the last sleep is cut short.
-    assert clock.sleeps == pytest.approx([2, 2, 2, 2, 2 - 5 * REQUEST_SECONDS])
+    # Polls at 0, 2, 4, 6, 8 and the deadline.
+    assert [c["at"] - 1000.0 for c in fetch.calls] == pytest.approx([0, 2, 4, 6, 8, 10])
+    assert clock.sleeps == pytest.approx([2 - REQUEST_SECONDS] * 5)
 
 
 @pytest.mark.parametrize(
@@ -402,6 +406,17 @@ def test_errors_seen_on_the_way_are_named(monkeypatch, clock, version):
     assert result["msg"].endswith("; earlier also: connection refused, HTTP 503")
 
 
+def test_the_last_error_is_not_repeated_as_an_earlier_one(monkeypatch, clock):
+    answers = [("refused",), ("http", 503, "Service Unavailable"), ("refused",)]
+    kind, result, _ = run(monkeypatch, clock, answers, timeout=4)
+    assert kind is AnsibleFailJson
+    assert result["msg"] == (
+        f"no usable answer from the Spark master at {JSON_URL} after 4 s (3 attempts): "
+        "connection refused by 127.0.0.1:8080: is the master running and its web UI on that port?"
+        "; earlier also: HTTP 503"
+    )
+
+
 def test_request_timeouts_are_retried(monkeypatch, clock):
     kind, result, fetch = run(monkeypatch, clock, [("timeout",)], timeout=10, sleep=5)
     assert kind is AnsibleFailJson
@@ -425,6 +440,15 @@ def test_timeout_while_a_worker_never_comes(monkeypatch, clock, version):
     # Never a request past the deadline, and none later than one request after it.
     assert fetch.calls[-1]["at"] == pytest.approx(1000.0 + 30)
     assert sum(clock.sleeps) < 30
+
+
+def test_a_poll_slower_than_sleep_is_followed_at_once(monkeypatch, clock):
+    kind, result, fetch = run(monkeypatch, clock, [("timeout",)], request_seconds=3, timeout=10, sleep=2)
+    assert kind is AnsibleFailJson
+    assert clock.sleeps == []
+    assert [c["at"] - 1000.0 for c in fetch.calls] == [0, 3, 6, 9]
+    assert result["attempts"] == 4
+    assert result["msg"].startswith(f"no usable answer from the Spark master at {JSON_URL} after 12 s")
 
 
 def test_request_timeout_never_exceeds_the_time_left(monkeypatch, clock):
