@@ -1,0 +1,98 @@
+"""Bad input stops site.yml with a clear message before any node changes.
+
+Each case runs site.yml against the converged cluster with one mistake and
+checks the failure happened in the pre-flight play, with the expected
+message, and that no host reports a change.
+"""
+
+import json
+import shutil
+
+import pytest
+from conftest import ADDRESS, INVENTORY_FILE, NODES, node, run_site
+
+PREFLIGHT = "Check the inventory and every node before anything changes"
+
+
+def failure_messages(report):
+    messages = []
+    for play in report["plays"]:
+        for task in play["tasks"]:
+            for result in task["hosts"].values():
+                if result.get("failed"):
+                    messages.append(result.get("msg", ""))
+    return " | ".join(messages)
+
+
+def assert_stopped_in_preflight(rc, report, expected):
+    assert rc != 0
+    assert [play["play"]["name"] for play in report["plays"]] == [PREFLIGHT]
+    assert all(stats["changed"] == 0 for stats in report["stats"].values()), report["stats"]
+    messages = " ".join(failure_messages(report).split())
+    assert expected in messages, messages
+
+
+def write_inventory(tmp_path, content):
+    extra = tmp_path / "extra.yml"
+    extra.write_text(json.dumps(content))
+    return extra
+
+
+def test_no_master(tmp_path):
+    inventory = tmp_path / "local"
+    shutil.copytree(INVENTORY_FILE, inventory)
+    hosts = inventory / "hosts.yml"
+    hosts.write_text(
+        hosts.read_text().replace("          hosts:\n            nuc:\n", "          hosts: {}\n")
+    )
+    rc, report = run_site(inventories=[inventory], replace_inventory=True)
+    assert_stopped_in_preflight(rc, report, "needs exactly one host in group spark_master (it has 0: none)")
+
+
+def test_two_masters(tmp_path):
+    extra = write_inventory(tmp_path, {"spark_master": {"hosts": {"pi1": {}}}})
+    rc, report = run_site(inventories=[extra])
+    assert_stopped_in_preflight(rc, report, "(it has 2: nuc, pi1)")
+
+
+def test_duplicate_hostnames(tmp_path):
+    extra = write_inventory(tmp_path, {"all": {"hosts": {"pi2": {"pi_base_hostname": "pi1"}}}})
+    rc, report = run_site(inventories=[extra])
+    assert_stopped_in_preflight(rc, report, "Two nodes share a hostname 'pi1'")
+
+
+@pytest.mark.parametrize(
+    ("override", "expected"),
+    [
+        ({"spark_worker_memory": "256m"}, "a worker needs at least 512 MB"),
+        ({"spark_worker_memory": "2g"}, "the node has only 1024 MB (spark_worker_node_memory_mb)"),
+        ({"spark_worker_cores": 8}, "the node has only 4 CPUs (spark_worker_node_cores)"),
+    ],
+    ids=["memory-below-512m", "memory-above-ram", "cores-above-cpus"],
+)
+def test_worker_size(override, expected):
+    rc, report = run_site("-e", json.dumps(override))
+    assert_stopped_in_preflight(rc, report, expected)
+
+
+def test_unknown_version_without_checksum():
+    rc, report = run_site("-e", json.dumps({"spark_install_version": "3.9.99"}))
+    assert_stopped_in_preflight(rc, report, "No sha512 is known for spark-3.9.99-bin-hadoop3.tgz")
+
+
+def test_checksum_mismatch_installs_nothing():
+    # A release the nodes do not have yet, with a wrong digest.
+    rc, report = run_site(
+        "-e", json.dumps({"spark_install_version": "4.1.4", "spark_install_checksum": "0" * 128})
+    )
+    assert_stopped_in_preflight(rc, report, "Checksum mismatch for")
+    for name in NODES:
+        leftovers = node(name).run("ls -d /opt/spark/spark-4.1.4* /opt/spark/.unpack-* /var/tmp/spark-4.1.4*")
+        assert leftovers.rc != 0, f"{name}: {leftovers.stdout}"
+
+
+def test_unreachable_master_url_for_workers():
+    # An address on the cluster network where no host answers.
+    unreachable = ADDRESS["nuc"].rsplit(".", 1)[0] + ".99"
+    rc, report = run_site("-e", json.dumps({"spark_worker_master_url": f"spark://{unreachable}:7077"}))
+    assert_stopped_in_preflight(rc, report, f"cannot reach the master's host {unreachable}")

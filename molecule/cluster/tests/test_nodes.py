@@ -1,0 +1,145 @@
+"""What site.yml leaves on every node: names, SSH, Spark on disk, services."""
+
+import re
+
+import pytest
+from conftest import ADDRESS, MASTER, NODES, WORKERS, node
+
+SPARK_DIR = "/opt/spark/spark-3.5.9-bin-hadoop3"
+
+
+def listening(host):
+    """(address, port) of every listening TCP socket."""
+    sockets = set()
+    for line in host.check_output("ss -tlnH").splitlines():
+        local = line.split()[3]
+        address, _, port = local.rpartition(":")
+        sockets.add((address.strip("[]"), int(port)))
+    return sockets
+
+
+def test_hostname_is_the_inventory_name(any_node):
+    name, host = any_node
+    assert host.check_output("hostname") == name
+
+
+def test_etc_hosts_lists_every_node_by_its_address(any_node):
+    name, host = any_node
+    for other in NODES:
+        assert host.check_output(f"getent hosts {other}").split()[0] == ADDRESS[other]
+    hosts_file = host.file("/etc/hosts").content_string
+    assert not re.search(rf"^127\.\S+\s+(.*\s)?{name}(\s|$)", hosts_file, re.M), hosts_file
+
+
+def test_ssh_takes_keys_only_and_refuses_root(any_node):
+    _, host = any_node
+    settings = dict(
+        line.split(" ", 1) for line in host.check_output("sudo sshd -T").splitlines() if " " in line
+    )
+    assert settings["passwordauthentication"] == "no"
+    assert settings["kbdinteractiveauthentication"] == "no"
+    assert settings["permitrootlogin"] == "no"
+    assert settings["pubkeyauthentication"] == "yes"
+
+
+def test_java_17_and_base_packages(any_node):
+    _, host = any_node
+    assert host.package("openjdk-17-jre-headless").is_installed
+    assert host.package("rsync").is_installed
+    assert "17." in host.run("java -version").stderr
+
+
+def test_spark_account_cannot_log_in(any_node):
+    _, host = any_node
+    spark = host.user("spark")
+    assert spark.exists
+    assert spark.shell == "/usr/sbin/nologin"
+    assert spark.group == "spark"
+
+
+def test_spark_home_points_at_the_versioned_release(any_node):
+    _, host = any_node
+    current = host.file("/opt/spark/current")
+    assert current.is_symlink
+    assert current.linked_to == SPARK_DIR
+    release = host.file(SPARK_DIR)
+    assert release.is_directory
+    assert release.user == "root"
+    assert release.mode & 0o005 == 0o005  # others, spark included, may read and enter
+    assert host.file(f"{SPARK_DIR}/bin/spark-class").mode & 0o001
+    marker = host.file(f"{SPARK_DIR}/.picluster-archive.sha512").content_string.split()
+    assert re.fullmatch(r"[0-9a-f]{128}", marker[0]) and marker[1] == "spark-3.5.9-bin-hadoop3.tgz"
+    # No scratch directory or staged archive is left behind.
+    assert host.run("ls -d /opt/spark/.unpack-* /opt/spark/.replaced-* /var/tmp/spark-*.tgz").rc != 0
+
+
+def test_login_shells_get_spark_home_and_path(any_node):
+    _, host = any_node
+    home, submit = host.check_output("bash -lc 'echo $SPARK_HOME; command -v spark-submit'").splitlines()
+    assert home == "/opt/spark/current"
+    assert submit == "/opt/spark/current/bin/spark-submit"
+
+
+def test_spark_defaults_name_the_master(any_node):
+    _, host = any_node
+    defaults = host.file(f"{SPARK_DIR}/conf/spark-defaults.conf").content_string
+    assert f"spark.master spark://{ADDRESS[MASTER]}:7077" in defaults.splitlines()
+
+
+def service_pid_user(host, unit):
+    pid = host.check_output(f"systemctl show -p MainPID --value {unit}")
+    assert pid != "0", f"{unit} has no main process"
+    uid = host.check_output(f"awk '/^Uid:/ {{print $2}}' /proc/{pid}/status")
+    return pid, host.check_output(f"getent passwd {uid} | cut -d: -f1")
+
+
+def test_master_service(master):
+    name, host = master
+    service = host.service("spark-master")
+    assert service.is_running and service.is_enabled
+    pid, user = service_pid_user(host, "spark-master")
+    assert user == "spark"
+    assert "org.apache.spark.deploy.master.Master" in host.file(f"/proc/{pid}/cmdline").content_string
+    # RPC and web UI on the cluster address only; no REST submission server.
+    sockets = listening(host)
+    assert (ADDRESS[name], 7077) in sockets
+    assert (ADDRESS[name], 8080) in sockets
+    assert not {s for s in sockets if s[1] in (7077, 8080, 6066) and s[0] != ADDRESS[name]}
+
+
+def test_worker_service(worker):
+    name, host = worker
+    service = host.service("spark-worker")
+    assert service.is_running and service.is_enabled
+    pid, user = service_pid_user(host, "spark-worker")
+    assert user == "spark"
+    cmdline = host.file(f"/proc/{pid}/cmdline").content_string.split("\0")
+    assert "org.apache.spark.deploy.worker.Worker" in cmdline
+    assert f"spark://{ADDRESS[MASTER]}:7077" in cmdline
+    assert cmdline[cmdline.index("--host") + 1] == ADDRESS[name]
+    assert cmdline[cmdline.index("--cores") + 1] == "4"
+    assert cmdline[cmdline.index("--memory") + 1] == "1g"
+    sockets = listening(host)
+    assert (ADDRESS[name], 7078) in sockets
+    assert (ADDRESS[name], 8081) in sockets
+    assert not {s for s in sockets if s[1] in (7078, 8081) and s[0] != ADDRESS[name]}
+    work = host.file("/var/lib/spark/work")
+    assert work.is_directory and work.user == "spark" and work.mode == 0o750
+
+
+@pytest.mark.parametrize("unit", ["spark-master", "spark-worker"])
+def test_units_are_sandboxed_and_restart_on_failure(unit):
+    host = node(MASTER if unit == "spark-master" else WORKERS[0])
+    props = dict(
+        line.split("=", 1)
+        for line in host.check_output(
+            f"systemctl show -p User -p Restart -p NoNewPrivileges -p ProtectSystem -p PrivateTmp {unit}"
+        ).splitlines()
+    )
+    assert props == {
+        "User": "spark",
+        "Restart": "on-failure",
+        "NoNewPrivileges": "yes",
+        "ProtectSystem": "full",
+        "PrivateTmp": "yes",
+    }
