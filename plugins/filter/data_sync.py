@@ -1,0 +1,278 @@
+# Copyright: (c) 2026, picluster.spark maintainers
+# Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
+"""Filters of the data_sync role: the dataset plan, rsync statistics, free space, report.
+
+Plain functions, so tests/unit can call them without a play.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from ansible.errors import AnsibleFilterError
+
+DATASET_KEYS = ("name", "src", "dest", "src_on", "delete", "bwlimit_kbps", "verify", "compress")
+SRC_ON = ("controller", "master")
+_TRUE = ("true", "yes", "on", "1")
+_FALSE = ("false", "no", "off", "0")
+
+# Lines of `rsync --stats --no-human-readable` (digits without separators).
+_STAT_PATTERNS = {
+    "files_transferred": re.compile(r"^Number of regular files transferred: (\d+)"),
+    "files_deleted": re.compile(r"^Number of deleted files: (\d+)"),
+    "total_size": re.compile(r"^Total file size: (\d+) bytes"),
+    "transferred_size": re.compile(r"^Total transferred file size: (\d+) bytes"),
+    "literal_bytes": re.compile(r"^Literal data: (\d+) bytes"),
+    "bytes_sent": re.compile(r"^Total bytes sent: (\d+)"),
+    "bytes_received": re.compile(r"^Total bytes received: (\d+)"),
+}
+_RATE = re.compile(r"^sent \d+ bytes\s+received \d+ bytes\s+(\d+)(?:[.,](\d+))? bytes/sec")
+
+
+def _under(path, tree):
+    return tree in ("/", path) or path.startswith(tree + "/")
+
+
+def _normalize(index, dataset, defaults, problems):
+    """One dataset with the defaults filled in, or None (and a problem) if malformed."""
+    if not isinstance(dataset, dict):
+        problems.append(f"data_sync_datasets[{index}] must be a mapping, got {dataset!r}")
+        return None
+    item = dict(defaults)
+    item.update(dataset)
+    item["name"] = str(item.get("name") or "")
+    label = _label(item["name"], index)
+    unknown = sorted(set(dataset) - set(DATASET_KEYS))
+    if unknown:
+        problems.append(
+            "{}: unknown key(s) {}; known: {}".format(label, ", ".join(unknown), ", ".join(DATASET_KEYS))
+        )
+        return None
+    for key in ("src", "dest", "src_on"):
+        item[key] = "" if item.get(key) is None else str(item[key])
+    for key in ("delete", "verify", "compress"):
+        value = item.get(key)
+        if isinstance(value, str) and value.lower() in _TRUE + _FALSE:
+            value = value.lower() in _TRUE
+        if not isinstance(value, bool):
+            problems.append(f"{label}: {key} must be true or false, got {item.get(key)!r}")
+            return None
+        item[key] = value
+    try:
+        item["bwlimit_kbps"] = int(item.get("bwlimit_kbps"))
+    except (TypeError, ValueError):
+        problems.append(
+            "{}: bwlimit_kbps must be a whole number, got {!r}".format(label, item.get("bwlimit_kbps"))
+        )
+        return None
+    if item["src_on"] == "controller" and item["src"].startswith("~"):
+        item["src"] = posixpath.expanduser(item["src"])
+    if len(item["dest"]) > 1:
+        item["dest"] = item["dest"].rstrip("/") or "/"
+    return item
+
+
+def _label(name, index):
+    return f"dataset {name!r}" if name else f"dataset #{index}"
+
+
+def _source_problems(label, item):
+    found = []
+    if item["src_on"] not in SRC_ON:
+        found.append(f"{label}: src_on must be one of {', '.join(SRC_ON)}, got {item['src_on']!r}")
+    if not item["src"]:
+        found.append(f"{label}: src is empty")
+    elif not item["src"].startswith("/"):
+        found.append(
+            f"{label}: src must be an absolute path (or start with ~ on the controller), got {item['src']!r}"
+        )
+    if item["bwlimit_kbps"] < 0:
+        found.append(f"{label}: bwlimit_kbps must be 0 (no limit) or more")
+    return found
+
+
+def _dest_problem(label, name, dest, forbidden_dests, forbidden_trees):
+    if not dest:
+        return f"{label}: dest is empty"
+    if not dest.startswith("/"):
+        return f"{label}: dest must be an absolute path, got {dest!r}"
+    if posixpath.normpath(dest) != dest or "//" in dest:
+        return f"{label}: dest must be a normalized path (no '.', '..' or '//'), got {dest!r}"
+    if dest in forbidden_dests:
+        return (
+            f"{label}: dest {dest} is a system directory; "
+            f"give the dataset a directory of its own, such as /data/{name or 'NAME'}"
+        )
+    tree = next((t for t in forbidden_trees if _under(dest, t)), None)
+    if tree is not None:
+        return f"{label}: dest {dest} lies under {tree}, which holds the system, not data"
+    return None
+
+
+def plan(datasets, defaults, forbidden_dests, forbidden_trees):
+    """Fill in the defaults and check the declaration of every dataset.
+
+    Returns {"datasets": [...], "problems": [...]}; no problems means every dataset has
+    all keys, a unique name, an absolute src, and a safe, normalized dest that is
+    neither shared with nor nested in another dataset's dest.
+    """
+    problems = []
+    if not isinstance(datasets, list):
+        return {"datasets": [], "problems": [f"data_sync_datasets must be a list, got {datasets!r}"]}
+    result = []
+    names = set()
+    dests = []
+    for index, raw in enumerate(datasets):
+        item = _normalize(index, raw, defaults, problems)
+        if item is None:
+            continue
+        result.append(item)
+        name = item["name"]
+        label = _label(name, index)
+        if not name:
+            problems.append(f"{label}: name is empty")
+        elif name in names:
+            problems.append(f"{label}: the name is used twice")
+        names.add(name)
+        problems.extend(_source_problems(label, item))
+        dest = item["dest"]
+        problem = _dest_problem(label, name, dest, forbidden_dests, forbidden_trees)
+        if problem:
+            problems.append(problem)
+            continue
+        for other_name, other_dest in dests:
+            if dest == other_dest:
+                problems.append(f"{label}: dest {dest} is also the dest of dataset {other_name!r}")
+            elif _under(dest, other_dest) or _under(other_dest, dest):
+                problems.append(
+                    f"{label}: dest {dest} and the dest {other_dest} of dataset {other_name!r} are nested; "
+                    "syncing (and deleting in) one would touch the other"
+                )
+        dests.append((name, dest))
+    return {"datasets": result, "problems": problems}
+
+
+def rsync_stats(result):
+    """Integers from the summary of `rsync --stats --no-human-readable`.
+
+    result: a registered synchronize result (its stdout_lines; dataset and changed are
+    taken from it too) or the output lines themselves. `seconds` is rsync's own elapsed
+    time, which it prints as (sent + received) / (whole seconds + 0.5): one-second
+    resolution.
+    """
+    extra = {}
+    lines = result
+    if isinstance(result, dict):
+        lines = result.get("stdout_lines") or []
+        extra = {"dataset": (result.get("item") or {}).get("name"), "changed": bool(result.get("changed"))}
+    if isinstance(lines, str):
+        lines = lines.splitlines()
+    stats = {}
+    rate = None
+    for raw in lines or []:
+        line = raw.strip()
+        for key, pattern in _STAT_PATTERNS.items():
+            match = pattern.match(line)
+            if match:
+                stats[key] = int(match.group(1))
+        match = _RATE.match(line)
+        if match:
+            rate = float(match.group(1) + "." + (match.group(2) or "0"))
+    missing = sorted(set(_STAT_PATTERNS) - set(stats))
+    if missing:
+        raise AnsibleFilterError("rsync printed no --stats summary (missing: {})".format(", ".join(missing)))
+    stats["seconds"] = None
+    if rate:
+        whole = (stats["bytes_sent"] + stats["bytes_received"]) / rate - 0.5
+        stats["seconds"] = max(0, round(whole))
+    stats.update(extra)
+    return stats
+
+
+def in_place(dataset, host, master_host):
+    """True on the master when its own source already sits at dest (nothing to copy)."""
+    return (
+        dataset["src_on"] == "master"
+        and host == master_host
+        and dataset["src"].rstrip("/") == dataset["dest"]
+    )
+
+
+def space_problems(datasets, dry_bytes, sources, space, reserve_bytes, host, master_host):  # noqa: PLR0917
+    """Check that every filesystem of the node can take what will arrive on it.
+
+    dry_bytes: {name: bytes} from the node's dry runs (what rsync will write: new and
+    changed files in full, since --delay-updates keeps old and new side by side until
+    the end). A dataset without a dry run (the node has no rsync yet) counts its whole
+    source (sources[name]["bytes"]); data already in place counts nothing.
+    space: {dest: {"device", "available", "existing"}} from the data_sync_space module.
+    Datasets on one filesystem add up; reserve_bytes must stay free on top.
+    """
+    by_device = {}
+    for dataset in datasets:
+        name = dataset["name"]
+        if in_place(dataset, host, master_host):
+            amount = 0
+        elif name in dry_bytes:
+            amount = int(dry_bytes[name])
+        else:
+            amount = int(sources[name]["bytes"])
+        where = space[dataset["dest"]]
+        entry = by_device.setdefault(where["device"], {"where": where, "bytes": 0, "names": []})
+        entry["bytes"] += amount
+        entry["names"].append(name)
+    problems = []
+    for entry in by_device.values():
+        available = int(entry["where"]["available"])
+        if entry["bytes"] and entry["bytes"] + int(reserve_bytes) > available:
+            problems.append(
+                f"the filesystem of {entry['where']['existing']}: dataset(s) {', '.join(entry['names'])} "
+                f"need {_mb(entry['bytes'])} MB (+ {_mb(reserve_bytes)} MB reserve) "
+                f"but only {_mb(available)} MB are free"
+            )
+    return sorted(problems)
+
+
+def report_table(rows_by_host, wall_seconds=None):
+    """Lines of a fixed-width table, one per node and dataset (rows from data_sync_rsync_stats)."""
+    header = ("node", "dataset", "bytes sent", "files", "deleted", "seconds")
+    table = [header]
+    for host in sorted(rows_by_host):
+        for row in rows_by_host[host] or []:
+            seconds = "-" if row.get("seconds") is None else str(row["seconds"])
+            table.append(
+                (
+                    host,
+                    str(row.get("dataset")),
+                    str(row["bytes_sent"]),
+                    str(row["files_transferred"]),
+                    str(row["files_deleted"]),
+                    seconds,
+                )
+            )
+    widths = [max(len(line[col]) for line in table) for col in range(len(header))]
+    lines = []
+    for line in table:
+        cells = [line[0].ljust(widths[0]), line[1].ljust(widths[1])]
+        cells += [line[col].rjust(widths[col]) for col in range(2, len(header))]
+        lines.append("  ".join(cells).rstrip())
+    if wall_seconds is not None:
+        lines.append(f"transfer wall time, all nodes: {float(wall_seconds):.1f} s")
+    return lines
+
+
+def _mb(value):
+    return (int(value) + 1048575) // 1048576
+
+
+class FilterModule:
+    """Filters of the data_sync role."""
+
+    def filters(self):
+        return {
+            "data_sync_plan": plan,
+            "data_sync_rsync_stats": rsync_stats,
+            "data_sync_space_problems": space_problems,
+            "data_sync_report_table": report_table,
+        }

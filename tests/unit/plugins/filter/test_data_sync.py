@@ -1,0 +1,278 @@
+"""Unit tests of the data_sync filters: the dataset plan, rsync statistics, free space, report."""
+
+import importlib.util
+import pathlib
+
+import pytest
+from ansible.errors import AnsibleFilterError
+
+_PATH = pathlib.Path(__file__).resolve().parents[4] / "plugins" / "filter" / "data_sync.py"
+_SPEC = importlib.util.spec_from_file_location("data_sync_filter", _PATH)
+ds_filter = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(ds_filter)
+
+MB = 1048576
+DEFAULTS = {
+    "name": "",
+    "src": "",
+    "dest": "",
+    "src_on": "controller",
+    "delete": False,
+    "bwlimit_kbps": 0,
+    "verify": False,
+    "compress": False,
+}
+FORBIDDEN = ["/", "/etc", "/home", "/opt", "/srv", "/usr", "/var"]
+TREES = ["/etc", "/usr", "/proc"]
+
+STATS_FIRST = """\
+<<CHANGED>>>f+++++++++ big.csv
+
+Number of files: 2 (reg: 1, dir: 1)
+Number of created files: 1 (reg: 1)
+Number of deleted files: 0
+Number of regular files transferred: 1
+Total file size: 30000000 bytes
+Total transferred file size: 30000000 bytes
+Literal data: 30000000 bytes
+Matched data: 0 bytes
+File list size: 0
+File list generation time: 0.001 seconds
+File list transfer time: 0.000 seconds
+Total bytes sent: 30007434
+Total bytes received: 38
+
+sent 30007434 bytes  received 38 bytes  8573563.43 bytes/sec
+total size is 30000000  speedup is 1.00
+"""
+
+STATS_NOTHING = """\
+Number of files: 2 (reg: 1, dir: 1)
+Number of created files: 0
+Number of deleted files: 3 (reg: 3)
+Number of regular files transferred: 0
+Total file size: 30000000 bytes
+Total transferred file size: 0 bytes
+Literal data: 0 bytes
+Matched data: 0 bytes
+File list size: 0
+File list generation time: 0.001 seconds
+File list transfer time: 0.000 seconds
+Total bytes sent: 68
+Total bytes received: 12
+
+sent 68 bytes  received 12 bytes  160.00 bytes/sec
+total size is 30000000  speedup is 375000.00
+"""
+
+
+def ds(name="a", src="/srv/a", dest="/data/a", **extra):
+    item = {"name": name, "src": src, "dest": dest}
+    item.update(extra)
+    return item
+
+
+def plan(*datasets):
+    return ds_filter.plan(list(datasets), DEFAULTS, FORBIDDEN, TREES)
+
+
+def problems(*datasets):
+    return plan(*datasets)["problems"]
+
+
+def test_plan_fills_defaults_and_trims_dest():
+    result = plan(ds(dest="/data/a/", delete="yes", bwlimit_kbps="500"))
+    assert result["problems"] == []
+    (item,) = result["datasets"]
+    assert item["dest"] == "/data/a"
+    assert item["delete"] is True
+    assert item["bwlimit_kbps"] == 500
+    assert item["src_on"] == "controller"
+    assert item["verify"] is False
+
+
+def test_plan_expands_home_only_on_the_controller(monkeypatch):
+    monkeypatch.setenv("HOME", "/home/op")
+    result = plan(ds(src="~/d"), ds(name="b", src="~/d", src_on="master", dest="/data/b"))
+    local, remote = result["datasets"]
+    assert local["src"] == "/home/op/d"
+    assert remote["src"] == "~/d"
+    assert result["problems"] == [
+        "dataset 'b': src must be an absolute path (or start with ~ on the controller), got '~/d'"
+    ]
+
+
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ({"name": "a", "src": "/s", "dest": "/d", "color": "red"}, "unknown key(s) color"),
+        ({"name": "a", "src": "/s", "dest": "/d", "delete": "maybe"}, "delete must be true or false"),
+        ({"name": "a", "src": "/s", "dest": "/d", "verify": None}, "verify must be true or false"),
+        (
+            {"name": "a", "src": "/s", "dest": "/d", "bwlimit_kbps": "fast"},
+            "bwlimit_kbps must be a whole number",
+        ),
+        ("just-a-string", "must be a mapping"),
+    ],
+)
+def test_plan_reports_bad_shapes(bad, message):
+    result = ds_filter.plan([bad], DEFAULTS, FORBIDDEN, TREES)
+    assert result["datasets"] == []
+    assert len(result["problems"]) == 1
+    assert message in result["problems"][0]
+
+
+def test_plan_of_something_not_a_list():
+    assert ds_filter.plan({"name": "a"}, DEFAULTS, FORBIDDEN, TREES)["problems"][0].startswith(
+        "data_sync_datasets must be a list"
+    )
+
+
+def test_sound_declaration_has_no_problems():
+    assert problems(ds(), ds(name="b", dest="/data/b"), ds(name="c", dest="/srv/data/c")) == []
+
+
+@pytest.mark.parametrize(
+    "dest, message",
+    [
+        ("", "dest is empty"),
+        ("data/a", "must be an absolute path"),
+        ("/data/../etc", "normalized path"),
+        ("/data//a", "normalized path"),
+        ("/data/./a", "normalized path"),
+        ("/", "system directory"),
+        ("//", "system directory"),
+        ("/etc", "system directory"),
+        ("/etc/", "system directory"),
+        ("/home", "system directory"),
+        ("/opt", "system directory"),
+        ("/srv", "system directory"),
+        ("/var", "system directory"),
+        ("/usr/share/data", "lies under /usr"),
+        ("/proc/1", "lies under /proc"),
+    ],
+)
+def test_dangerous_or_malformed_dest_is_refused(dest, message):
+    found = problems(ds(dest=dest))
+    assert len(found) == 1
+    assert message in found[0]
+
+
+def test_same_dest_twice_is_refused():
+    assert problems(ds(), ds(name="b", dest="/data/a/")) == [
+        "dataset 'b': dest /data/a is also the dest of dataset 'a'"
+    ]
+
+
+def test_nested_dests_are_refused_either_way():
+    assert "nested" in problems(ds(dest="/data"), ds(name="b", dest="/data/b"))[0]
+    assert "nested" in problems(ds(dest="/data/a/x"), ds(name="b", dest="/data/a"))[0]
+
+
+def test_sibling_with_common_prefix_is_not_nested():
+    assert problems(ds(dest="/data/a"), ds(name="b", dest="/data/ab")) == []
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        ({"name": ""}, "name is empty"),
+        ({"src": ""}, "src is empty"),
+        ({"src": "relative/dir"}, "src must be an absolute path"),
+        ({"src_on": "laptop"}, "src_on must be one of"),
+        ({"bwlimit_kbps": -1}, "bwlimit_kbps must be 0"),
+    ],
+)
+def test_other_declaration_problems(extra, message):
+    found = problems(ds(**extra))
+    assert any(message in line for line in found), found
+
+
+def test_duplicate_names_are_refused():
+    assert problems(ds(), ds(dest="/data/b")) == ["dataset 'a': the name is used twice"]
+
+
+def test_rsync_stats_of_a_first_transfer():
+    stats = ds_filter.rsync_stats(STATS_FIRST.splitlines())
+    assert stats["bytes_sent"] == 30007434
+    assert stats["bytes_received"] == 38
+    assert stats["files_transferred"] == 1
+    assert stats["transferred_size"] == 30000000
+    assert stats["total_size"] == 30000000
+    # 30007472 bytes at 8573563.43 bytes/sec is 3.5 s: rsync's 3 whole seconds + 0.5
+    assert stats["seconds"] == 3
+
+
+def test_rsync_stats_of_an_unchanged_tree():
+    stats = ds_filter.rsync_stats(STATS_NOTHING)
+    assert stats["files_transferred"] == 0
+    assert stats["files_deleted"] == 3
+    assert stats["transferred_size"] == 0
+    assert stats["seconds"] == 0
+
+
+def test_rsync_stats_of_a_registered_result():
+    result = {"item": {"name": "taxi"}, "changed": True, "stdout_lines": STATS_FIRST.splitlines()}
+    stats = ds_filter.rsync_stats(result)
+    assert (stats["dataset"], stats["changed"], stats["bytes_sent"]) == ("taxi", True, 30007434)
+
+
+def test_rsync_stats_accepts_a_decimal_comma():
+    assert (
+        ds_filter.rsync_stats(STATS_NOTHING.replace("160.00 bytes/sec", "160,00 bytes/sec"))["seconds"] == 0
+    )
+
+
+def test_rsync_stats_without_summary_fails():
+    with pytest.raises(AnsibleFilterError, match="no --stats summary"):
+        ds_filter.rsync_stats(["<<CHANGED>>>f+++++++++ big.csv"])
+
+
+SPACE = {
+    "/data/a": {"existing": "/data", "device": 7, "available": 600 * MB},
+    "/data/b": {"existing": "/data", "device": 7, "available": 600 * MB},
+    "/srv/c": {"existing": "/", "device": 1, "available": 10 * 1024 * MB},
+    "/data/m": {"existing": "/", "device": 1, "available": 10 * 1024 * MB},
+}
+
+
+def space(datasets, dry_bytes, sources, reserve_mb, host="n1"):
+    items = plan(*datasets)["datasets"]
+    return ds_filter.space_problems(items, dry_bytes, sources, SPACE, reserve_mb * MB, host, "master")
+
+
+def test_space_adds_up_datasets_on_one_filesystem():
+    datasets = [ds(dest="/data/a"), ds(name="b", dest="/data/b"), ds(name="c", dest="/srv/c")]
+    dry = {"a": 200 * MB, "b": 200 * MB, "c": 5000 * MB}
+    assert space(datasets, dry, {}, 100) == []
+    assert space(datasets, dry, {}, 256) == [
+        "the filesystem of /data: dataset(s) a, b need 400 MB (+ 256 MB reserve) but only 600 MB are free"
+    ]
+
+
+def test_space_without_a_dry_run_counts_the_whole_source():
+    assert space([ds(dest="/data/a")], {}, {"a": {"bytes": 500 * MB}}, 256) != []
+    assert space([ds(dest="/data/a")], {}, {"a": {"bytes": 300 * MB}}, 256) == []
+
+
+def test_nothing_to_move_needs_no_space():
+    assert space([ds(dest="/data/a")], {"a": 0}, {"a": {"bytes": 10 * 1024 * MB}}, 256) == []
+
+
+def test_data_in_place_on_the_master_needs_no_space():
+    master_ds = [ds(name="m", src="/data/m", dest="/data/m", src_on="master")]
+    sources = {"m": {"bytes": 20 * 1024 * MB}}
+    assert space(master_ds, {}, sources, 256, host="master") == []
+    assert space(master_ds, {}, sources, 256, host="n1") != []
+
+
+def test_report_table_lines_up():
+    row = ds_filter.rsync_stats(
+        {"item": {"name": "taxi"}, "changed": True, "stdout_lines": STATS_FIRST.splitlines()}
+    )
+    lines = ds_filter.report_table({"pi2": [row], "pi1": [row]}, 4.25)
+    assert lines[0].split() == ["node", "dataset", "bytes", "sent", "files", "deleted", "seconds"]
+    assert lines[1].split() == ["pi1", "taxi", "30007434", "1", "0", "3"]
+    assert lines[2].startswith("pi2")
+    assert lines[-1] == "transfer wall time, all nodes: 4.2 s"
+    assert len({len(line) for line in lines[:3]}) == 1

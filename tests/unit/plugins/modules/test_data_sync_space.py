@@ -1,0 +1,72 @@
+"""Unit tests of the data_sync_space module."""
+
+import importlib.util
+import os
+import pathlib
+
+import pytest
+from ansible.module_utils import basic
+from ansible.module_utils.testing import patch_module_args
+
+_PATH = pathlib.Path(__file__).resolve().parents[4] / "plugins" / "modules" / "data_sync_space.py"
+_SPEC = importlib.util.spec_from_file_location("data_sync_space", _PATH)
+space_module = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(space_module)
+
+
+class ExitJson(Exception):
+    pass
+
+
+class FailJson(Exception):
+    pass
+
+
+def _raise(kind):
+    def handler(_self, **result):
+        raise kind(result)
+
+    return handler
+
+
+def run_module(monkeypatch, **args):
+    monkeypatch.setattr(basic.AnsibleModule, "exit_json", _raise(ExitJson))
+    monkeypatch.setattr(basic.AnsibleModule, "fail_json", _raise(FailJson))
+    with patch_module_args(args), pytest.raises((ExitJson, FailJson)) as caught:
+        space_module.main()
+    return caught.type, caught.value.args[0]
+
+
+def test_nearest_existing_walks_up_to_a_parent(tmp_path):
+    assert space_module.nearest_existing(str(tmp_path / "a" / "b" / "c")) == str(tmp_path.resolve())
+    assert space_module.nearest_existing(str(tmp_path)) == str(tmp_path.resolve())
+
+
+def test_nearest_existing_follows_a_symlinked_parent(tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    os.symlink(real, tmp_path / "link")
+    assert space_module.nearest_existing(str(tmp_path / "link" / "new")) == str(real.resolve())
+
+
+def test_space_matches_statvfs(tmp_path):
+    found = space_module.space_of(str(tmp_path / "not" / "yet"))
+    info = os.statvfs(tmp_path)
+    assert found["device"] == os.stat(tmp_path).st_dev
+    assert found["size"] == info.f_blocks * info.f_frsize
+    # Free space moves while other processes write; it stays within the size.
+    assert 0 <= found["available"] <= found["size"]
+
+
+def test_module_reports_every_path(tmp_path, monkeypatch):
+    kind, result = run_module(monkeypatch, paths=[str(tmp_path / "x"), "/"])
+    assert kind is ExitJson
+    assert result["changed"] is False
+    assert set(result["space"]) == {str(tmp_path / "x"), "/"}
+    assert result["space"]["/"]["existing"] == "/"
+
+
+def test_module_refuses_relative_paths(monkeypatch):
+    kind, result = run_module(monkeypatch, paths=["data/x"])
+    assert kind is FailJson
+    assert "must be absolute" in result["msg"]
