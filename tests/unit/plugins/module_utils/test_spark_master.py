@@ -98,7 +98,7 @@ def test_host_matcher_caches_lookups():
         return {"10.0.0.1"} if host in ("pi1", "10.0.0.1") else set()
 
     matcher = spark_master.HostMatcher(resolve)
-    for _ in range(3):
+    for _round in range(3):
         assert matcher.missing(["pi1", "pi2"], ["10.0.0.1"]) == ["pi2"]
     assert sorted(asked) == ["10.0.0.1", "pi1", "pi2"]
 

@@ -192,14 +192,14 @@ def test_slow_registration_is_waited_for(monkeypatch, clock, resolver, version):
 @pytest.mark.parametrize("version", VERSIONS)
 def test_stale_dead_entry_of_a_reregistered_worker_is_not_counted(monkeypatch, clock, resolver, version):
     answers = [body(version, "07_worker_reregistered.json")]
-    kind, result, _ = run(monkeypatch, clock, answers, hosts=["pi1", "pi2", "pi3"], cores=12)
+    kind, result, _fetch = run(monkeypatch, clock, answers, hosts=["pi1", "pi2", "pi3"], cores=12)
     assert kind is AnsibleExitJson
     assert result["alive_workers"] == 3
     assert result["cores"] == 12
     assert sorted(states(result)) == sorted([*THREE_ALIVE, ("127.0.0.4", "DEAD")])
 
     # Asking for four workers: the DEAD entry does not make up the fourth.
-    kind, result, _ = run(monkeypatch, clock, answers, workers=4, timeout=10)
+    kind, result, _fetch = run(monkeypatch, clock, answers, workers=4, timeout=10)
     assert kind is AnsibleFailJson
     assert result["msg"] == "3 of 4 workers ALIVE after 10 s"
     assert result["alive_workers"] == 3
@@ -208,7 +208,7 @@ def test_stale_dead_entry_of_a_reregistered_worker_is_not_counted(monkeypatch, c
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_dead_worker_is_missing(monkeypatch, clock, resolver, version):
-    kind, result, _ = run(
+    kind, result, _fetch = run(
         monkeypatch,
         clock,
         [body(version, "06_worker_dead.json")],
@@ -247,7 +247,7 @@ RECOVERING_WITH_WORKERS = {
 @pytest.mark.parametrize("version", VERSIONS)
 def test_recovering_master_is_not_ready_even_with_enough_workers(monkeypatch, clock, version):
     answers = [body(version, RECOVERING_WITH_WORKERS[version])]
-    kind, result, _ = run(monkeypatch, clock, answers, workers=2, timeout=10)
+    kind, result, _fetch = run(monkeypatch, clock, answers, workers=2, timeout=10)
     assert kind is AnsibleFailJson
     assert result["msg"] == "2 of 2 workers ALIVE after 10 s; master status RECOVERING, not ALIVE"
     assert result["alive_workers"] == 2
@@ -255,14 +255,14 @@ def test_recovering_master_is_not_ready_even_with_enough_workers(monkeypatch, cl
 
     # Once recovery is over, the same two workers are enough.
     answers.append(body(version, "09_recovery_done.json"))
-    kind, result, _ = run(monkeypatch, clock, answers, workers=2, timeout=10)
+    kind, result, _fetch = run(monkeypatch, clock, answers, workers=2, timeout=10)
     assert kind is AnsibleExitJson
     assert result["attempts"] == 2
     assert result["status"] == "ALIVE"
 
 
 def test_all_unknown_while_recovering_counts_nobody(monkeypatch, clock):
-    kind, result, _ = run(monkeypatch, clock, [body("4.1.4", "08_master_recovering.json")], timeout=4)
+    kind, result, _fetch = run(monkeypatch, clock, [body("4.1.4", "08_master_recovering.json")], timeout=4)
     assert kind is AnsibleFailJson
     assert result["msg"] == "0 of 1 workers ALIVE after 4 s; master status RECOVERING, not ALIVE"
     assert [w["state"] for w in result["workers"]] == ["UNKNOWN"] * 3
@@ -271,7 +271,7 @@ def test_all_unknown_while_recovering_counts_nobody(monkeypatch, clock):
 @pytest.mark.parametrize("version", VERSIONS)
 def test_missing_hosts_message_names_them(monkeypatch, clock, resolver, version):
     # The issue's own example: four Pis expected, two registered.
-    kind, result, _ = run(
+    kind, result, _fetch = run(
         monkeypatch,
         clock,
         [body(version, "04_two_workers.json")],
@@ -292,11 +292,11 @@ def test_missing_hosts_message_names_them(monkeypatch, clock, resolver, version)
 @pytest.mark.parametrize("version", VERSIONS)
 def test_hosts_match_by_address_or_name(monkeypatch, clock, resolver, version):
     answers = [body(version, "05_three_workers.json")]
-    kind, result, _ = run(monkeypatch, clock, answers, hosts=["127.0.0.2", "pi2", "PI3"])
+    kind, result, _fetch = run(monkeypatch, clock, answers, hosts=["127.0.0.2", "pi2", "PI3"])
     assert kind is AnsibleExitJson
     assert result["missing_hosts"] == []
     # A name that does not resolve cannot stand for a worker.
-    kind, result, _ = run(monkeypatch, clock, answers, hosts=["pi1", "nosuchpi"], workers=2, timeout=4)
+    kind, result, _fetch = run(monkeypatch, clock, answers, hosts=["pi1", "nosuchpi"], workers=2, timeout=4)
     assert kind is AnsibleFailJson
     assert result["msg"] == "3 of 2 workers ALIVE after 4 s; missing: nosuchpi"
     assert result["missing_hosts"] == ["nosuchpi"]
@@ -305,7 +305,7 @@ def test_hosts_match_by_address_or_name(monkeypatch, clock, resolver, version):
 @pytest.mark.parametrize("version", VERSIONS)
 def test_too_few_cores(monkeypatch, clock, version):
     answers = [body(version, "05_three_workers.json")]
-    kind, result, _ = run(monkeypatch, clock, answers, workers=3, cores=16, timeout=10)
+    kind, result, _fetch = run(monkeypatch, clock, answers, workers=3, cores=16, timeout=10)
     assert kind is AnsibleFailJson
     assert result["msg"] == "3 of 3 workers ALIVE after 10 s; cores 12 < 16"
     assert result["cores"] == 12
@@ -316,7 +316,7 @@ def test_too_few_cores(monkeypatch, clock, version):
 @pytest.mark.parametrize("memory", ["4g", "4096m", "4096", 4096])
 def test_too_little_memory(monkeypatch, clock, version, memory):
     answers = [body(version, "05_three_workers.json")]
-    kind, result, _ = run(monkeypatch, clock, answers, workers=3, memory=memory, timeout=10)
+    kind, result, _fetch = run(monkeypatch, clock, answers, workers=3, memory=memory, timeout=10)
     assert kind is AnsibleFailJson
     assert result["msg"] == "3 of 3 workers ALIVE after 10 s; memory 3072 MB < 4096 MB"
     assert result["memory_mb"] == 3072
@@ -366,7 +366,7 @@ def test_http_errors_are_retried_then_named(monkeypatch, clock, code, reason, hi
 @pytest.mark.parametrize("version", VERSIONS)
 def test_http_error_after_a_real_answer_keeps_the_figures(monkeypatch, clock, version):
     answers = [body(version, "04_two_workers.json"), ("http", 500, "Server Error")]
-    kind, result, _ = run(monkeypatch, clock, answers, workers=3, timeout=4)
+    kind, result, _fetch = run(monkeypatch, clock, answers, workers=3, timeout=4)
     assert kind is AnsibleFailJson
     assert result["msg"] == (
         "2 of 3 workers ALIVE after 4 s; the last poll failed: "
@@ -380,7 +380,7 @@ def test_http_error_after_a_real_answer_keeps_the_figures(monkeypatch, clock, ve
 @pytest.mark.parametrize("version", VERSIONS)
 def test_body_that_is_not_json(monkeypatch, clock, version):
     # The master UI's own HTML page, as a URL without /json/ behind a proxy would give.
-    kind, result, _ = run(monkeypatch, clock, [body(version, "master_root.html")], timeout=4)
+    kind, result, _fetch = run(monkeypatch, clock, [body(version, "master_root.html")], timeout=4)
     assert kind is AnsibleFailJson
     assert result["msg"] == (
         f"no usable answer from the Spark master at {JSON_URL} after 4 s (3 attempts): "
@@ -391,7 +391,7 @@ def test_body_that_is_not_json(monkeypatch, clock, version):
 
 def test_json_that_is_not_a_master(monkeypatch, clock):
     answers = [("body", json.dumps({"id": "app-1", "name": "pi"}).encode())]
-    kind, result, _ = run(monkeypatch, clock, answers, timeout=2)
+    kind, result, _fetch = run(monkeypatch, clock, answers, timeout=2)
     assert kind is AnsibleFailJson
     assert "the answer is JSON but not a Spark master's status" in result["msg"]
 
@@ -399,7 +399,7 @@ def test_json_that_is_not_a_master(monkeypatch, clock):
 @pytest.mark.parametrize("version", VERSIONS)
 def test_errors_seen_on_the_way_are_named(monkeypatch, clock, version):
     answers = [("refused",), ("http", 503, "Service Unavailable"), body(version, "master_root.html")]
-    kind, result, _ = run(monkeypatch, clock, answers, timeout=10)
+    kind, result, _fetch = run(monkeypatch, clock, answers, timeout=10)
     assert kind is AnsibleFailJson
     assert result["msg"].startswith(f"no usable answer from the Spark master at {JSON_URL} after 10 s")
     assert "the answer is not JSON" in result["msg"]
@@ -408,7 +408,7 @@ def test_errors_seen_on_the_way_are_named(monkeypatch, clock, version):
 
 def test_the_last_error_is_not_repeated_as_an_earlier_one(monkeypatch, clock):
     answers = [("refused",), ("http", 503, "Service Unavailable"), ("refused",)]
-    kind, result, _ = run(monkeypatch, clock, answers, timeout=4)
+    kind, result, _fetch = run(monkeypatch, clock, answers, timeout=4)
     assert kind is AnsibleFailJson
     assert result["msg"] == (
         f"no usable answer from the Spark master at {JSON_URL} after 4 s (3 attempts): "
@@ -452,7 +452,7 @@ def test_a_poll_slower_than_sleep_is_followed_at_once(monkeypatch, clock):
 
 
 def test_request_timeout_never_exceeds_the_time_left(monkeypatch, clock):
-    kind, _, fetch = run(monkeypatch, clock, [("refused",)], timeout=25, sleep=7)
+    kind, _result, fetch = run(monkeypatch, clock, [("refused",)], timeout=25, sleep=7)
     assert kind is AnsibleFailJson
     timeouts = [c["timeout"] for c in fetch.calls]
     assert timeouts[0] == 10  # capped
@@ -464,7 +464,7 @@ def test_request_timeout_never_exceeds_the_time_left(monkeypatch, clock):
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_msg_overrides_the_failure_text_only(monkeypatch, clock, resolver, version):
-    kind, result, _ = run(
+    kind, result, _fetch = run(
         monkeypatch,
         clock,
         [body(version, "04_two_workers.json")],
@@ -510,7 +510,7 @@ def test_check_mode_with_no_master_does_not_fail(monkeypatch, clock):
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_check_mode_when_formed(monkeypatch, clock, version):
-    kind, result, _ = run(
+    kind, result, _fetch = run(
         monkeypatch, clock, [body(version, "10_master_recovered.json")], workers=3, _ansible_check_mode=True
     )
     assert kind is AnsibleExitJson
@@ -559,7 +559,7 @@ def test_url_forms_reach_the_json_page(monkeypatch, clock, url):
 
 
 def test_proxy_path_and_headers_are_kept(monkeypatch, clock):
-    kind, _, fetch = run(
+    kind, _result, fetch = run(
         monkeypatch,
         clock,
         [body("4.1.4", "05_three_workers.json")],
@@ -574,9 +574,9 @@ def test_proxy_path_and_headers_are_kept(monkeypatch, clock):
 
 def test_workers_default_to_the_number_of_hosts(monkeypatch, clock, resolver):
     answers = [body("3.5.9", "04_two_workers.json")]
-    kind, result, _ = run(monkeypatch, clock, answers, hosts=["pi1", "pi2"])
+    kind, result, _fetch = run(monkeypatch, clock, answers, hosts=["pi1", "pi2"])
     assert kind is AnsibleExitJson
-    kind, result, _ = run(monkeypatch, clock, answers, timeout=2, hosts=["pi1", "pi2", "pi3"])
+    kind, result, _fetch = run(monkeypatch, clock, answers, timeout=2, hosts=["pi1", "pi2", "pi3"])
     assert kind is AnsibleFailJson
     assert result["msg"] == "2 of 3 workers ALIVE after 2 s; missing: pi3"
 
