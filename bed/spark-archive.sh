@@ -230,6 +230,7 @@ build_one() {
   work=$(mktemp -d "$out_dir/.build-$version.XXXXXX")
   # shellcheck disable=SC2064  # expand $work now: it is local
   trap "rm -rf '$work'" EXIT
+  # shellcheck disable=SC2064
   trap "rm -rf '$work'; exit 130" INT TERM
 
   log "unpacking $(basename "$sdist")"
@@ -254,8 +255,10 @@ build_one() {
   cp -r "$src/pyspark" "$dest/python/pyspark"
   find "$dest/python" -name __pycache__ -prune -exec rm -rf {} +
 
-  local py4j_jar py4j_version
-  py4j_jar=$(cd "$dest/jars" && ls py4j-*.jar)
+  local jars py4j_jar py4j_version
+  jars=("$dest"/jars/py4j-*.jar)
+  [[ -f ${jars[0]} ]] || die "$sdist has no py4j jar"
+  py4j_jar=${jars[0]##*/}
   py4j_version=${py4j_jar#py4j-}
   py4j_version=${py4j_version%.jar}
   if [[ ${PICLUSTER_SPARK_REBUILD_ZIPS:-0} != 1 \
@@ -269,10 +272,11 @@ build_one() {
   zip_has_package "$dest/python/lib/py4j-$py4j_version-src.zip" py4j
 
   local hadoop_jar hadoop_version
-  hadoop_jar=$(cd "$dest/jars" && ls hadoop-client-api-*.jar 2>/dev/null || true)
+  jars=("$dest"/jars/hadoop-client-api-*.jar)
+  [[ -f ${jars[0]} ]] || die "no hadoop-client-api jar: not a $HADOOP_PROFILE build"
+  hadoop_jar=${jars[0]##*/}
   hadoop_version=${hadoop_jar#hadoop-client-api-}
   hadoop_version=${hadoop_version%.jar}
-  [[ -n $hadoop_version ]] || die "no hadoop-client-api jar: not a $HADOOP_PROFILE build"
   # The launcher looks for RELEASE to use jars/ rather than a source build.
   printf 'Spark %s built for Hadoop %s\nBuild flags: test archive assembled from the PyPI pyspark==%s sdist (picluster.spark bed)\n' \
     "$version" "$hadoop_version" "$version" >"$dest/RELEASE"
