@@ -38,7 +38,7 @@ for pkg in docker.io qemu-user-static binfmt-support debootstrap curl openssh-cl
 done
 # A host with a working engine from elsewhere (Docker Desktop, docker-ce) keeps it.
 if docker info >/dev/null 2>&1; then
-  mapfile -t need_pkgs < <(printf '%s\n' "${need_pkgs[@]}" | grep -vx 'docker.io' || true)
+  mapfile -t need_pkgs < <(printf '%s\n' "${need_pkgs[@]}" | grep -vxE 'docker.io|' || true)
 fi
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   say "installing ${need_pkgs[*]}"
@@ -68,13 +68,34 @@ binfmt=/proc/sys/fs/binfmt_misc
 if [ ! -e "$binfmt/register" ]; then
   mount -t binfmt_misc binfmt_misc "$binfmt" || die "cannot mount binfmt_misc"
 fi
+# Nodes run sudo, a setuid program: the kernel must take credentials from the
+# ARM binary, not from qemu, so the handlers need the C flag ('credentials');
+# F lets containers use the host's qemu. Debian registers them with PF only.
+register_with_credentials() {
+  local handler=$1 spec=/usr/share/binfmts/$1 magic mask interpreter
+  [ -f "$spec" ] || die "binfmt handler $handler lacks the C flag and $spec is missing to re-register it"
+  interpreter=$(awk '$1 == "interpreter" {print $2}' "$spec")
+  magic=$(awk '$1 == "magic" {print $2}' "$spec")
+  mask=$(awk '$1 == "mask" {print $2}' "$spec")
+  echo -1 > "$binfmt/$handler"
+  printf ':%s:M:0:%s:%s:%s:POCF' "$handler" "$magic" "$mask" "$interpreter" > "$binfmt/register"
+  say "binfmt: re-registered $handler with flags POCF"
+}
 for handler in qemu-aarch64 qemu-arm; do
   if [ ! -e "$binfmt/$handler" ]; then
     update-binfmts --enable "$handler" >/dev/null 2>&1 || true
   fi
   [ -e "$binfmt/$handler" ] || die "binfmt handler $handler is not registered (install qemu-user-static and binfmt-support)"
-  grep -q '^flags: .*F' "$binfmt/$handler" \
-    || die "binfmt handler $handler lacks the F flag, so containers cannot use it; re-register it with F"
+  flags=$(awk '$1 == "flags:" {print $2}' "$binfmt/$handler")
+  case $flags in
+    *F*C*|*C*F*) ;;
+    *) register_with_credentials "$handler" ;;
+  esac
+  flags=$(awk '$1 == "flags:" {print $2}' "$binfmt/$handler")
+  case $flags in
+    *F*C*|*C*F*) ;;
+    *) die "binfmt handler $handler has flags '$flags'; the bed needs F and C" ;;
+  esac
 done
 say "binfmt: qemu-aarch64 and qemu-arm registered"
 

@@ -75,12 +75,19 @@ def test_sshd_offers_no_password_login(hostvars):
 
 
 def test_memory_cap(host, hostvars):
-    # With the host's cgroup namespace the container's own limit sits under
-    # the path /proc/self/cgroup names for the memory controller.
+    # With the host's cgroup namespace, /proc/self/cgroup names this process's
+    # cgroup under the container's; the limit in force is the smallest one on
+    # the way up to the root.
     lines = host.file("/proc/self/cgroup").content_string.splitlines()
     path = next(line.split(":", 2)[2] for line in lines if line.split(":")[1] == "memory")
-    limit = host.file(f"/sys/fs/cgroup/memory{path}/memory.limit_in_bytes").content_string.strip()
-    assert int(limit) == hostvars["bed_memory_cap"]
+    parts = path.strip("/").split("/")
+    limits = [
+        int(
+            host.file(f"/sys/fs/cgroup/memory/{'/'.join(parts[:depth])}/memory.limit_in_bytes").content_string
+        )
+        for depth in range(1, len(parts) + 1)
+    ]
+    assert min(limits) == hostvars["bed_memory_cap"], list(zip(parts, limits, strict=True))
 
 
 def test_admin_user_is_key_only(host):
