@@ -9,4 +9,4 @@ import sys
 # wheel are not installed unless asked for.
 args = [arg for arg in sys.argv[1:] if arg not in ("--no-setuptools", "--no-wheel")]
 subprocess.check_call([sys.executable, "-m", "ensurepip", "--upgrade"])
-subprocess.check_call([sys.executable, "-m", "pip", "install", *args])
+subprocess.check_call([sys.executable, "-m", "pip", "install", *args])  # noqa: S603 (our own interpreter)
