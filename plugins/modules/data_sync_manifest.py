@@ -47,7 +47,7 @@ options:
     type: bool
     default: false
 author:
-  - picluster.spark maintainers
+  - picluster.spark maintainers (@picluster)
 """
 
 EXAMPLES = r"""

@@ -10,7 +10,7 @@ DOCUMENTATION = r"""
 module: wait_for_workers
 short_description: Wait until a Spark standalone cluster has formed
 version_added: 0.1.0
-author: picluster.spark maintainers
+author: picluster.spark maintainers (@picluster)
 description:
   - Polls the Spark master's web UI at C(<url>/json/) until the master's C(status) is
     C(ALIVE), at least O(workers) workers are C(ALIVE), the ALIVE workers together offer
