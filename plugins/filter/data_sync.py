@@ -206,7 +206,7 @@ def space_problems(datasets, dry_bytes, sources, space, reserve_bytes, host, mas
     changed files in full, since --delay-updates keeps old and new side by side until
     the end). A dataset without a dry run (the node has no rsync yet) counts its whole
     source (sources[name]["bytes"]); data already in place counts nothing.
-    space: {dest: {"device", "available", "existing"}} from the data_sync_space module.
+    space: {dest: {"device", "available", "existing"}} from the data_sync_probe module.
     Datasets on one filesystem add up; reserve_bytes must stay free on top.
     """
     by_device = {}

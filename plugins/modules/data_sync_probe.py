@@ -1,19 +1,21 @@
 #!/usr/bin/python
 # Copyright: (c) 2026, picluster.spark maintainers
 # Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
-"""Free space of the filesystems that hold, or will hold, some paths."""
+"""What the data sync checks on a node before changing it, in one round trip."""
 
 from __future__ import annotations
 
 DOCUMENTATION = r"""
 ---
-module: data_sync_space
-short_description: Free space where paths live or will be created
+module: data_sync_probe
+short_description: Free space, owner and rsync on a node, before a data sync
 description:
   - For each path, finds the nearest existing directory (the path itself or a parent),
     following symlinks, and reports the free bytes of its filesystem and an identifier
-    of that filesystem, so paths on one filesystem can be added up.
-  - Works for any filesystem, tmpfs and overlay included, unlike the mount facts.
+    of that filesystem, so paths on one filesystem can be added up. Works for any
+    filesystem, tmpfs and overlay included, unlike the mount facts.
+  - Tells whether a user and a group exist (through NSS, like C(getent)) and where
+    C(rsync) is.
   - Never changes anything.
 options:
   paths:
@@ -21,15 +23,23 @@ options:
     type: list
     elements: path
     required: true
+  user:
+    description: User whose existence is checked.
+    type: str
+  group:
+    description: Group whose existence is checked.
+    type: str
 author:
-  - picluster.spark maintainers
+  - picluster.spark maintainers (@picluster)
 """
 
 EXAMPLES = r"""
-- name: Read the free space where the datasets go
-  picluster.spark.data_sync_space:
+- name: Look at the node before syncing
+  picluster.spark.data_sync_probe:
     paths: [/data/taxi, /data/logs]
-  register: space
+    user: spark
+    group: spark
+  register: probe
 """
 
 RETURN = r"""
@@ -38,9 +48,23 @@ space:
     filesystem's identifier), C(available) (bytes free for unprivileged users) and C(size).
   returned: success
   type: dict
+user_exists:
+  description: Whether O(user) exists.
+  returned: when O(user) is given
+  type: bool
+group_exists:
+  description: Whether O(group) exists.
+  returned: when O(group) is given
+  type: bool
+rsync:
+  description: Path of the C(rsync) program on the node's search path, or null.
+  returned: success
+  type: str
 """
 
+import grp
 import os
+import pwd
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -67,9 +91,21 @@ def space_of(path):
     }
 
 
+def exists_in(database, name):
+    try:
+        database(name)
+    except KeyError:
+        return False
+    return True
+
+
 def main():
     module = AnsibleModule(
-        argument_spec=dict(paths=dict(type="list", elements="path", required=True)),
+        argument_spec=dict(
+            paths=dict(type="list", elements="path", required=True),
+            user=dict(type="str"),
+            group=dict(type="str"),
+        ),
         supports_check_mode=True,
     )
     relative = [path for path in module.params["paths"] if not os.path.isabs(path)]
@@ -79,7 +115,12 @@ def main():
         space = {path: space_of(path) for path in module.params["paths"]}
     except OSError as exc:
         module.fail_json(msg=f"cannot read the filesystem of {exc.filename}: {exc.strerror}")
-    module.exit_json(changed=False, space=space)
+    result = dict(changed=False, space=space, rsync=module.get_bin_path("rsync"))
+    if module.params["user"] is not None:
+        result["user_exists"] = exists_in(pwd.getpwnam, module.params["user"])
+    if module.params["group"] is not None:
+        result["group_exists"] = exists_in(grp.getgrnam, module.params["group"])
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Unit tests of the data_sync_space module."""
+"""Unit tests of the data_sync_probe module."""
 
 import importlib.util
 import os
@@ -8,8 +8,8 @@ import pytest
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
-_PATH = pathlib.Path(__file__).resolve().parents[4] / "plugins" / "modules" / "data_sync_space.py"
-_SPEC = importlib.util.spec_from_file_location("data_sync_space", _PATH)
+_PATH = pathlib.Path(__file__).resolve().parents[4] / "plugins" / "modules" / "data_sync_probe.py"
+_SPEC = importlib.util.spec_from_file_location("data_sync_probe", _PATH)
 space_module = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(space_module)
 
@@ -64,6 +64,19 @@ def test_module_reports_every_path(tmp_path, monkeypatch):
     assert result["changed"] is False
     assert set(result["space"]) == {str(tmp_path / "x"), "/"}
     assert result["space"]["/"]["existing"] == "/"
+
+
+def test_module_tells_users_groups_and_rsync(monkeypatch):
+    kind, result = run_module(monkeypatch, paths=["/"], user="root", group="root")
+    assert kind is ExitJson
+    assert (result["user_exists"], result["group_exists"]) == (True, True)
+    kind, result = run_module(monkeypatch, paths=["/"], user="no-such-user-x", group="no-such-group-x")
+    assert (result["user_exists"], result["group_exists"]) == (False, False)
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.setattr(basic.AnsibleModule, "get_bin_path", lambda self, name: None)
+    kind, result = run_module(monkeypatch, paths=["/"])
+    assert result["rsync"] is None
+    assert "user_exists" not in result
 
 
 def test_module_refuses_relative_paths(monkeypatch):
