@@ -27,10 +27,6 @@ die() { printf '[bed] ERROR: %s\n' "$*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "needs root (it installs packages, starts dockerd and runs debootstrap): run it with sudo"
 command -v apt-get >/dev/null || die "needs a Debian-family host with apt-get"
 
-mirror_reachable() {
-  curl -fsS --max-time 20 -o /dev/null "$mirror/dists/$suite/Release"
-}
-
 # --- Debian packages -------------------------------------------------------
 need_pkgs=()
 for pkg in docker.io qemu-user-static binfmt-support debootstrap curl openssh-client; do

@@ -34,6 +34,10 @@ platform_of() {
   esac
 }
 
+mirror_reachable() {
+  curl -fsS --max-time 20 -o /dev/null "$mirror/dists/$suite/Release"
+}
+
 uname_of() {
   case $1 in arm64) echo aarch64 ;; armhf) echo armv7l ;; amd64) echo x86_64 ;; esac
 }
@@ -44,8 +48,9 @@ unmount_below() {
   findmnt -rn -o TARGET | grep "^$1/" | sort -r | while read -r m; do umount -l "$m"; done || true
 }
 
+# What makes an image: its rootfs recipe, not how this script drives the build.
 recipe_hash() {
-  { cat "$here/build.sh" "$here/configure.sh" "$here/Dockerfile"; echo "$suite $1 $packages"; } \
+  { cat "$here/configure.sh" "$here/Dockerfile"; echo "$suite $1 $packages"; } \
     | sha256sum | cut -c1-12
 }
 
@@ -59,6 +64,7 @@ build_one() {
     say "$arch: $tag is up to date"
     return 0
   fi
+  mirror_reachable || die "$arch: cannot reach the Debian mirror $mirror (dists/$suite/Release); no image was built"
   started=$(date +%s)
   dir="$work/$arch"
   unmount_below "$dir"
@@ -88,9 +94,6 @@ build_one() {
   rm -rf "$dir"
   say "$arch: built $tag in $(( $(date +%s) - started )) s ($(docker image inspect -f '{{.Size}}' "$tag" | numfmt --to=iec))"
 }
-
-curl -fsS --max-time 20 -o /dev/null "$mirror/dists/$suite/Release" \
-  || die "cannot reach the Debian mirror $mirror (dists/$suite/Release); no image was built"
 
 mkdir -p "$work"
 # Builds run side by side: each is mostly emulated CPU work in its own rootfs.
