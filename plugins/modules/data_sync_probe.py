@@ -16,6 +16,7 @@ description:
     filesystem, tmpfs and overlay included, unlike the mount facts.
   - Tells whether a user and a group exist (through NSS, like C(getent)) and where
     C(rsync) is.
+  - Sizes up source paths (kind, files, bytes) without reading them.
   - Never changes anything.
 options:
   paths:
@@ -29,6 +30,13 @@ options:
   group:
     description: Group whose existence is checked.
     type: str
+  measure:
+    description:
+      - Paths to size up (dataset sources), each a directory, a file or missing.
+        Directories are walked without following symlinks, as rsync copies them.
+    type: list
+    elements: path
+    default: []
 author:
   - picluster.spark maintainers (@picluster)
 """
@@ -40,6 +48,13 @@ EXAMPLES = r"""
     user: spark
     group: spark
   register: probe
+
+- name: Size up the sources and find rsync on the controller
+  picluster.spark.data_sync_probe:
+    paths: []
+    measure: [/srv/datasets/taxi]
+  delegate_to: localhost
+  register: sources
 """
 
 RETURN = r"""
@@ -56,6 +71,12 @@ group_exists:
   description: Whether O(group) exists.
   returned: when O(group) is given
   type: bool
+measured:
+  description:
+    - By path of O(measure), C(exists), C(kind) (V(directory), V(file) or V(other),
+      after following a symlink), C(files) (regular files) and C(bytes) (their size).
+  returned: success
+  type: dict
 rsync:
   description: Path of the C(rsync) program on the node's search path, or null.
   returned: success
@@ -65,6 +86,7 @@ rsync:
 import grp
 import os
 import pwd
+import stat
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -91,6 +113,24 @@ def space_of(path):
     }
 
 
+def measure(path):
+    """What rsync would copy from path: kind, regular files and their bytes."""
+    if not os.path.exists(path):
+        return {"exists": False}
+    if os.path.isdir(path):
+        files = total = 0
+        for root, _dirs, names in os.walk(path):
+            for name in names:
+                info = os.lstat(os.path.join(root, name))
+                if stat.S_ISREG(info.st_mode):
+                    files += 1
+                    total += info.st_size
+        return {"exists": True, "kind": "directory", "files": files, "bytes": total}
+    if os.path.isfile(path):
+        return {"exists": True, "kind": "file", "files": 1, "bytes": os.stat(path).st_size}
+    return {"exists": True, "kind": "other", "files": 0, "bytes": 0}
+
+
 def exists_in(database, name):
     try:
         database(name)
@@ -105,17 +145,19 @@ def main():
             paths=dict(type="list", elements="path", required=True),
             user=dict(type="str"),
             group=dict(type="str"),
+            measure=dict(type="list", elements="path", default=[]),
         ),
         supports_check_mode=True,
     )
-    relative = [path for path in module.params["paths"] if not os.path.isabs(path)]
+    relative = [path for path in module.params["paths"] + module.params["measure"] if not os.path.isabs(path)]
     if relative:
         module.fail_json(msg=f"paths must be absolute: {', '.join(relative)}")
     try:
         space = {path: space_of(path) for path in module.params["paths"]}
+        measured = {path: measure(path) for path in module.params["measure"]}
     except OSError as exc:
-        module.fail_json(msg=f"cannot read the filesystem of {exc.filename}: {exc.strerror}")
-    result = dict(changed=False, space=space, rsync=module.get_bin_path("rsync"))
+        module.fail_json(msg=f"cannot read {exc.filename}: {exc.strerror}")
+    result = dict(changed=False, space=space, measured=measured, rsync=module.get_bin_path("rsync"))
     if module.params["user"] is not None:
         result["user_exists"] = exists_in(pwd.getpwnam, module.params["user"])
     if module.params["group"] is not None:

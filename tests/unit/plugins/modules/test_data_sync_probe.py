@@ -79,6 +79,35 @@ def test_module_tells_users_groups_and_rsync(monkeypatch):
     assert "user_exists" not in result
 
 
+def test_measure_counts_what_rsync_copies(tmp_path):
+    (tmp_path / "d" / "sub").mkdir(parents=True)
+    (tmp_path / "d" / "a.csv").write_bytes(b"12345")
+    (tmp_path / "d" / "sub" / "b.csv").write_bytes(b"123")
+    os.symlink("a.csv", tmp_path / "d" / "link")
+    assert space_module.measure(str(tmp_path / "d")) == {
+        "exists": True,
+        "kind": "directory",
+        "files": 2,
+        "bytes": 8,
+    }
+    assert space_module.measure(str(tmp_path / "d" / "a.csv")) == {
+        "exists": True,
+        "kind": "file",
+        "files": 1,
+        "bytes": 5,
+    }
+    assert space_module.measure(str(tmp_path / "nope")) == {"exists": False}
+    assert space_module.measure("/dev/null")["kind"] == "other"
+
+
+def test_module_measures_sources(tmp_path, monkeypatch):
+    (tmp_path / "f").write_bytes(b"xy")
+    kind, result = run_module(monkeypatch, paths=[], measure=[str(tmp_path / "f"), str(tmp_path / "g")])
+    assert kind is ExitJson
+    assert result["measured"][str(tmp_path / "f")]["bytes"] == 2
+    assert result["measured"][str(tmp_path / "g")] == {"exists": False}
+
+
 def test_module_refuses_relative_paths(monkeypatch):
     kind, result = run_module(monkeypatch, paths=["data/x"])
     assert kind is FailJson
