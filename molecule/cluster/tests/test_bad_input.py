@@ -5,13 +5,22 @@ checks the failure happened in the pre-flight play, with the expected
 message, and that no host reports a change.
 """
 
+import contextlib
+import functools
+import http.server
 import json
+import os
 import shutil
+import socket
+import threading
 
 import pytest
-from conftest import ADDRESS, INVENTORY_FILE, NODES, node, run_site
+from conftest import ADDRESS, INVENTORY_FILE, MASTER, NODES, WORKERS, node, run_site
 
 PREFLIGHT = "Check the inventory and every node before anything changes"
+# Checks that run on each node need only one worker to show: the master and
+# the first worker keep these runs short on emulated nodes.
+FEW = ["--limit", f"{MASTER},{WORKERS[0]}"]
 
 
 def failure_messages(report):
@@ -71,12 +80,12 @@ def test_duplicate_hostnames(tmp_path):
     ids=["memory-below-512m", "memory-above-ram", "cores-above-cpus"],
 )
 def test_worker_size(override, expected):
-    rc, report = run_site("-e", json.dumps(override))
+    rc, report = run_site("-e", json.dumps(override), *FEW)
     assert_stopped_in_preflight(rc, report, expected)
 
 
 def test_unknown_version_without_checksum():
-    rc, report = run_site("-e", json.dumps({"spark_install_version": "3.9.99"}))
+    rc, report = run_site("-e", json.dumps({"spark_install_version": "3.9.99"}), *FEW)
     assert_stopped_in_preflight(rc, report, "No sha512 is known for spark-3.9.99-bin-hadoop3.tgz")
 
 
@@ -94,5 +103,51 @@ def test_checksum_mismatch_installs_nothing():
 def test_unreachable_master_url_for_workers():
     # An address on the cluster network where no host answers.
     unreachable = ADDRESS["nuc"].rsplit(".", 1)[0] + ".99"
-    rc, report = run_site("-e", json.dumps({"spark_worker_master_url": f"spark://{unreachable}:7077"}))
+    rc, report = run_site("-e", json.dumps({"spark_worker_master_url": f"spark://{unreachable}:7077"}), *FEW)
     assert_stopped_in_preflight(rc, report, f"cannot reach the master's host {unreachable}")
+
+
+@contextlib.contextmanager
+def mirror(directory, address):
+    """Serve a directory over HTTP on one address of the cluster network."""
+    with socket.socket() as probe:
+        probe.bind((address, 0))
+        port = probe.getsockname()[1]
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer((address, port), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{address}:{port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_node_download_with_wrong_checksum_installs_nothing(tmp_path):
+    """spark_install_download_on_nodes: each node checks the sha512 itself; a bad file is refused."""
+    release = tmp_path / "spark-4.1.4"
+    release.mkdir()
+    (release / "spark-4.1.4-bin-hadoop3.tgz").write_bytes(os.urandom(1 << 20))
+    gateway = ADDRESS[MASTER].rsplit(".", 1)[0] + ".1"  # the host, on the docker bridge
+    with mirror(tmp_path, gateway) as url:
+        settings = {
+            "spark_install_version": "4.1.4",
+            "spark_install_download_on_nodes": True,
+            "spark_install_mirror": url,
+            "spark_install_checksum": "0" * 128,
+        }
+        rc, report = run_site("-e", json.dumps(settings), "--tags", "spark_install", *FEW)
+    assert rc != 0
+    failed = [
+        (task["task"]["name"], host)
+        for play in report["plays"]
+        for task in play["tasks"]
+        for host, result in task["hosts"].items()
+        if result.get("failed")
+    ]
+    assert failed and all("Download the archive on the node" in name for name, _ in failed), failed
+    for name in [MASTER, WORKERS[0]]:
+        leftovers = node(name).run("ls -d /opt/spark/spark-4.1.4* /opt/spark/.unpack-* /var/tmp/spark-4.1.4*")
+        assert leftovers.rc != 0, f"{name}: {leftovers.stdout}"
+        assert node(name).file("/opt/spark/current").linked_to.endswith("spark-3.5.9-bin-hadoop3")
