@@ -328,7 +328,7 @@ def test_killed_sync_leaves_the_old_version_and_the_next_run_completes():
                 "data_sync_owner": "nobody-here",
                 "data_sync_datasets": [{"name": "own", "src": "/etc/hostname", "dest": "/data/bad-owner"}],
             },
-            "has no user 'nobody-here'",
+            "no user 'nobody-here'",
         ),
         (
             {
