@@ -55,6 +55,8 @@ def test_spark_account_cannot_log_in(any_node):
     assert spark.exists
     assert spark.shell == "/usr/sbin/nologin"
     assert spark.group == "spark"
+    # Pinned, so files keep their owner across nodes (rsync, NFS).
+    assert (spark.uid, spark.gid) == (750, 750)
 
 
 def test_spark_home_points_at_the_versioned_release(any_node):
