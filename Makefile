@@ -26,7 +26,7 @@ help:
 	@echo "make demo       set up everything and stand up the emulated cluster (1 x86_64 master, 4 ARM workers)"
 	@echo "make demo-down  remove the emulated cluster"
 	@echo "make test       every check: lint, unit tests, collection build + sanity, molecule scenarios"
-	@echo "make venv | bed | lint | units | build | molecule SCENARIOS='bed cluster'"
+	@echo "make venv | bed | vm-image | lint | units | build | molecule SCENARIOS='bed cluster'"
 
 $(STAMP): requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -46,6 +46,13 @@ venv: $(STAMP) .collections/ansible_collections/picluster/spark
 bed:
 	$(SUDO) bed/setup.sh
 	bed/spark-archive.sh $(SPARK_VERSION)
+	bed/sample-data.sh
+
+# The VM image the nfs scenario boots (a real kernel with NFS; the containers'
+# kernel has none). Its create step builds it too; this does it ahead of time.
+.PHONY: vm-image
+vm-image:
+	$(SUDO) bed/vm/build.sh
 
 .PHONY: lint
 lint: venv

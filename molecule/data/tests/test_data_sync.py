@@ -68,6 +68,8 @@ def sync(extra=None, timeout=1200):
         ANSIBLE_STDOUT_CALLBACK="ansible.posix.json",
         ANSIBLE_COLLECTIONS_PATH=str(PROJECT / ".collections"),
     )
+    # Only the JSON on stdout: no per-task timing lines.
+    env.pop("ANSIBLE_CALLBACKS_ENABLED", None)
     cmd = ["ansible-playbook", "-i", os.path.dirname(INVENTORY_FILE), str(PLAYBOOK)]
     if extra:
         cmd += ["--extra-vars", json.dumps(extra)]

@@ -41,6 +41,8 @@ def schedule(**extra):
         ANSIBLE_STDOUT_CALLBACK="ansible.posix.json",
         MOLECULE_PROJECT_DIRECTORY=str(PROJECT),
     )
+    # Only the JSON on stdout: no per-task timing lines.
+    env.pop("ANSIBLE_CALLBACKS_ENABLED", None)
     cmd = [
         "ansible-playbook",
         "-i",

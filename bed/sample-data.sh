@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The demo's dataset: a few trip CSVs, small enough for ARM workers under
+# emulation (TESTBED.md), at .bed/data/sample. inventories/local syncs it to
+# /data/sample on every node; playbooks/line_count.yml counts 50,000 lines.
+# Deterministic, so every run makes the same bytes; idempotent.
+#
+# Usage: bed/sample-data.sh [DIR]     (default .bed/data/sample)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dest=${1:-.bed/data/sample}
+
+# name and rows of each file (the rows add up to 50,000)
+files=("trips/2026-01.csv 20000" "trips/2026-02.csv 18000" "trips/2026-03.csv 12000")
+
+tmp=""
+trap 'rm -f "$tmp"' EXIT
+
+write() {
+  local path=$1 rows=$2 month=$3
+  mkdir -p "$(dirname "$dest/$path")"
+  # Written beside the file under a hidden name and renamed: a reader never
+  # sees half of it, and an interrupted run leaves nothing behind.
+  tmp=$(mktemp "$(dirname "$dest/$path")/.$(basename "$path").XXXXXX")
+  awk -v rows="$rows" -v month="$month" 'BEGIN {
+    for (i = 1; i <= rows; i++)
+      printf "%d,2026-%02d-%02d %02d:%02d,%.1f,%.2f\n", i, month, i % 28 + 1, i % 24, i * 7 % 60,
+        (i * 37 % 300) / 10, 3 + (i * 13 % 5000) / 100
+  }' >"$tmp"
+  chmod 0644 "$tmp"
+  mv -f "$tmp" "$dest/$path"
+  tmp=""
+}
+
+month=0
+for entry in "${files[@]}"; do
+  read -r path rows <<<"$entry"
+  month=$((month + 1))
+  if [ -f "$dest/$path" ] && [ "$(wc -l <"$dest/$path")" -eq "$rows" ]; then
+    continue
+  fi
+  write "$path" "$rows" "$month"
+  echo "[bed] sample data: $dest/$path ($rows lines)"
+done
