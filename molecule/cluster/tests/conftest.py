@@ -62,6 +62,8 @@ def ansible_env():
     env.setdefault("ANSIBLE_COLLECTIONS_PATH", str(PROJECT / ".collections"))
     env.setdefault("PICLUSTER_BED_KEY", KEY)
     env["ANSIBLE_STDOUT_CALLBACK"] = "ansible.builtin.json"
+    # Only the JSON on stdout: no per-task timing lines.
+    env.pop("ANSIBLE_CALLBACKS_ENABLED", None)
     env["ANSIBLE_LOAD_CALLBACK_PLUGINS"] = "1"
     env["ANSIBLE_NOCOLOR"] = "1"
     env["ANSIBLE_FORCE_COLOR"] = "0"

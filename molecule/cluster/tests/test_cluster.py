@@ -4,42 +4,46 @@ import json
 import pathlib
 import shlex
 import subprocess
+import time
 
 from conftest import ADDRESS, INVENTORY_FILE, MASTER, WORKERS, ansible_env, node
 
 JOB = pathlib.Path(__file__).parents[1] / "files" / "where_pi.py"
 
 
-def test_wait_module_confirms_the_whole_cluster():
-    """picluster.spark.wait_for_workers, run from the controller, sees 4 workers / 16 cores / 4096 MB."""
-    args = {
-        "url": f"http://{ADDRESS[MASTER]}:8080",
-        "workers": 4,
-        "cores": 16,
-        "memory": "4g",
-        "hosts": [ADDRESS[w] for w in WORKERS],
-        "timeout": 120,
-    }
+def wait_for_workers(target, **args):
+    """Run picluster.spark.wait_for_workers on `target` (an inventory host or localhost).
+
+    Returns (rc, the module's result, seconds the ansible command took).
+    """
+    command = ["ansible", "-i", INVENTORY_FILE, target, "-m", "picluster.spark.wait_for_workers"]
+    started = time.monotonic()
     result = subprocess.run(
-        [
-            "ansible",
-            "-i",
-            INVENTORY_FILE,
-            "localhost",
-            "-m",
-            "picluster.spark.wait_for_workers",
-            "-a",
-            json.dumps(args),
-        ],
+        [*command, "-a", json.dumps(args)],
         env=ansible_env(),
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=900,
         check=False,
     )
+    took = time.monotonic() - started
     report = json.loads(result.stdout[result.stdout.index("{") :])
-    outcome = report["plays"][0]["tasks"][0]["hosts"]["localhost"]
-    assert result.returncode == 0, outcome.get("msg")
+    return result.returncode, report["plays"][0]["tasks"][0]["hosts"][target], took
+
+
+def test_wait_module_confirms_the_whole_cluster():
+    """picluster.spark.wait_for_workers, run from the controller, sees 4 workers / 16 cores / 4096 MB."""
+    rc, outcome, _ = wait_for_workers(
+        "localhost",
+        url=f"http://{ADDRESS[MASTER]}:8080",
+        workers=4,
+        cores=16,
+        memory="4g",
+        hosts=[ADDRESS[w] for w in WORKERS],
+        timeout=120,
+    )
+    assert rc == 0, outcome.get("msg")
+    assert outcome["changed"] is False
     assert outcome["status"] == "ALIVE"
     assert outcome["alive_workers"] == 4
     assert outcome["cores"] == 16
@@ -50,7 +54,46 @@ def test_wait_module_confirms_the_whole_cluster():
     )
 
 
-def test_a_job_submitted_on_the_master_runs_on_the_arm_workers():
+def test_wait_module_names_a_stopped_worker_in_bounded_time():
+    """With one worker stopped on purpose the module fails within its timeout and names it.
+
+    It runs on the master, where the workers' names resolve through /etc/hosts,
+    so the message names the Pi as the seed's author would. Afterwards the
+    worker is started again and the module waits for the whole cluster.
+    """
+    victim = WORKERS[-2]
+    url = f"http://{ADDRESS[MASTER]}:8080"
+    expect = {"url": url, "workers": 4, "cores": 16, "memory": "4096m", "hosts": list(WORKERS)}
+    host = node(victim)
+    host.check_output("sudo systemctl stop spark-worker")
+    try:
+        rc, outcome, took = wait_for_workers(MASTER, timeout=20, sleep=2, **expect)
+        assert rc != 0
+        assert outcome["failed"] is True
+        assert outcome["missing_hosts"] == [victim]
+        assert outcome["alive_workers"] == 3
+        assert outcome["cores"] == 12
+        assert outcome["memory_mb"] == 3072
+        assert f"missing: {victim}" in outcome["msg"]
+        assert "3 of 4 workers ALIVE" in outcome["msg"]
+        assert "cores 12 < 16" in outcome["msg"]
+        assert "memory 3072 MB < 4096 MB" in outcome["msg"]
+        # Bounded: the module's own clock stops within one poll of the timeout,
+        # and the whole ansible run (SSH to the master included) soon after.
+        assert 20 <= outcome["elapsed"] <= 20 + 2 + 5, outcome["elapsed"]
+        assert took < 90, took
+    finally:
+        host.check_output("sudo systemctl start spark-worker")
+    # The master keeps the stopped worker's entry as DEAD; the restarted worker
+    # registers anew and the module counts only ALIVE ones.
+    rc, outcome, _ = wait_for_workers(MASTER, timeout=600, **expect)
+    assert rc == 0, outcome.get("msg")
+    assert outcome["alive_workers"] == 4
+    assert outcome["missing_hosts"] == []
+    assert [w["state"] for w in outcome["workers"] if w["host"] == ADDRESS[victim]].count("ALIVE") == 1
+
+
+def test_a_job_submitted_on_the_master_runs_on_every_worker():
     host = node(MASTER)
     host.check_output(f"cat > /tmp/where_pi.py <<'PYEOF'\n{JOB.read_text()}PYEOF")
     host.run("rm -f /tmp/where_pi.json")
@@ -74,5 +117,5 @@ def test_a_job_submitted_on_the_master_runs_on_the_arm_workers():
     hosts = {name for name, _ in answer["executors"]}
     machines = {machine for _, machine in answer["executors"]}
     assert hosts == set(WORKERS), answer["executors"]
+    # pi1 and pi4 are the ARM ones (pi2 and pi3 run natively in this scenario).
     assert {"aarch64", "armv7l"} <= machines, answer["executors"]
-    assert "x86_64" not in machines
