@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The emulated demo cluster: an x86_64 master and four ARM workers (the
-# containers of molecule/cluster), stood up with playbooks/site.yml over SSH
+# containers of molecule/demo), stood up with playbooks/site.yml over SSH
 # exactly as on real Pis, then shown as a table.
 #
 # Usage: demo.sh up | down      (make demo / make demo-down; the venv on PATH)
@@ -12,14 +12,17 @@ case ${1:-} in
   up)
     started=$(date +%s)
     bed/spark-archive.sh 3.5.9
-    molecule create -s cluster
+    bed/sample-data.sh
+    molecule create -s demo
     ansible -i "$inventory" spark_cluster -m ansible.builtin.wait_for_connection -a timeout=180 -o
     ansible-playbook -i "$inventory" playbooks/site.yml
     ansible-playbook -i "$inventory" playbooks/cluster_status.yml
+    # The seed's job on the data site.yml put on every node.
+    ansible-playbook -i "$inventory" playbooks/line_count.yml -e line_count_path=/data/sample
     echo "[demo] up in $(( $(date +%s) - started )) s; remove it with: make demo-down"
     ;;
   down)
-    molecule destroy -s cluster
+    molecule destroy -s demo
     ;;
   *)
     echo "usage: $0 up|down" >&2

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# How long site.yml takes on the emulated cluster (molecule scenario
-# `cluster`: an x86_64 master, three arm64 and one armhf worker):
+# How long site.yml takes on the emulated cluster (molecule scenario `demo`,
+# the one `make demo` stands up: an x86_64 master, three arm64 and one armhf
+# worker; SCENARIO=cluster measures the test layout, two Pis native):
 #   1. the first converge, from bare images,
 #   2. a rerun with nothing to change (its changed count is printed too),
 #   3. `--tags spark` on the converged cluster.
 # The containers are created first and removed at the end (KEEP=1 keeps them).
 #
-# Usage: benchmarks/cluster_converge.sh      (root; after `make venv bed`)
+# Usage: benchmarks/cluster_converge.sh      (root; after `make venv bed`;
+#        not while the demo or the cluster scenario is up: same names)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -15,11 +17,12 @@ export ANSIBLE_CONFIG="$root/ansible.cfg"
 export ANSIBLE_COLLECTIONS_PATH="$root/.collections"
 export PICLUSTER_BED_KEY="$root/.bed/ssh/id_ed25519"
 inventory=inventories/local
+scenario=${SCENARIO:-demo}
 logs=$(mktemp -d)
 
 cleanup() {
   if [ "${KEEP:-0}" != 1 ]; then
-    molecule destroy -s cluster >"$logs/destroy.log" 2>&1 || echo "[bench] destroy failed, see $logs/destroy.log" >&2
+    molecule destroy -s "$scenario" >"$logs/destroy.log" 2>&1 || echo "[bench] destroy failed, see $logs/destroy.log" >&2
   fi
 }
 trap cleanup EXIT
@@ -43,8 +46,8 @@ timed_run() {
 }
 
 echo "[bench] creating the cluster's containers (logs in $logs)"
-molecule destroy -s cluster >"$logs/destroy-before.log" 2>&1 || true
-molecule create -s cluster >"$logs/create.log" 2>&1
+molecule destroy -s "$scenario" >"$logs/destroy-before.log" 2>&1 || true
+molecule create -s "$scenario" >"$logs/create.log" 2>&1
 ansible -i "$inventory" spark_cluster -m ansible.builtin.wait_for_connection -a timeout=300 >"$logs/connect.log" 2>&1
 
 read -r first first_changed < <(timed_run first-converge)

@@ -15,12 +15,13 @@ import socket
 import threading
 
 import pytest
-from conftest import ADDRESS, INVENTORY_FILE, MASTER, NODES, WORKERS, node, run_site
+from conftest import ADDRESS, INVENTORY_FILE, MASTER, NODES, node, run_site
 
 PREFLIGHT = "Check the inventory and every node before anything changes"
 # Checks that run on each node need only one worker to show: the master and
-# the first worker keep these runs short on emulated nodes.
-FEW = ["--limit", f"{MASTER},{WORKERS[0]}"]
+# pi2, which runs natively, keep these runs short.
+FEW_NODES = [MASTER, "pi2"]
+FEW = ["--limit", ",".join(FEW_NODES)]
 
 
 def failure_messages(report):
@@ -81,6 +82,13 @@ def test_duplicate_hostnames(tmp_path):
 )
 def test_worker_size(override, expected):
     rc, report = run_site("-e", json.dumps(override), *FEW)
+    assert_stopped_in_preflight(rc, report, expected)
+
+
+def test_spark_uid_taken_by_another_account():
+    # pi (uid 1000) exists on every node, and spark already has its pinned uid.
+    rc, report = run_site("-e", json.dumps({"pi_base_spark_uid": 1000}), *FEW)
+    expected = "user spark exists with uid 750, not 1000; uid 1000 belongs to pi"
     assert_stopped_in_preflight(rc, report, expected)
 
 
@@ -147,7 +155,7 @@ def test_node_download_with_wrong_checksum_installs_nothing(tmp_path):
         if result.get("failed")
     ]
     assert failed and all("Download the archive on the node" in name for name, _ in failed), failed
-    for name in [MASTER, WORKERS[0]]:
+    for name in FEW_NODES:
         leftovers = node(name).run("ls -d /opt/spark/spark-4.1.4* /opt/spark/.unpack-* /var/tmp/spark-4.1.4*")
         assert leftovers.rc != 0, f"{name}: {leftovers.stdout}"
         assert node(name).file("/opt/spark/current").linked_to.endswith("spark-3.5.9-bin-hadoop3")
