@@ -73,7 +73,11 @@ build: venv
 
 .PHONY: molecule
 molecule: venv bed
-	for s in $(SCENARIOS); do molecule test -s $$s || exit 1; done
+	for s in $(SCENARIOS); do \
+	  started=$$(date +%s); \
+	  molecule test -s $$s || { echo "[molecule] $$s FAILED after $$(( $$(date +%s) - started )) s"; exit 1; }; \
+	  echo "[molecule] $$s passed in $$(( $$(date +%s) - started )) s"; \
+	done
 
 .PHONY: test
 test: lint units build molecule

@@ -125,8 +125,9 @@ def test_worker_service(worker):
     assert (ADDRESS[name], 7078) in sockets
     assert (ADDRESS[name], 8081) in sockets
     assert not {s for s in sockets if s[1] in (7078, 8081) and s[0] != ADDRESS[name]}
-    work = host.file("/var/lib/spark/work")
-    assert work.is_directory and work.user == "spark" and work.mode == 0o750
+    # /var/lib/spark is the spark account's 0750 home: look as root.
+    work = host.check_output("sudo stat -c '%F %U %a' /var/lib/spark/work")
+    assert work == "directory spark 750"
 
 
 @pytest.mark.parametrize("unit", ["spark-master", "spark-worker"])
