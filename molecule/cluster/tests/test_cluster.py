@@ -103,7 +103,11 @@ def test_a_job_submitted_on_the_master_runs_on_every_worker():
             f"--master spark://{ADDRESS[MASTER]}:7077",
             # Small executors: a 1 GiB Pi also runs the worker daemon.
             "--conf spark.executor.memory=512m",
-            # Start only once every worker has an executor, so all of them get tasks.
+            # Start only once every worker has an executor, so all of them get
+            # tasks: the native ones register in seconds, the emulated ones in a
+            # minute. Standalone mode counts the ratio against spark.cores.max
+            # (no maximum: nothing to wait for), so both are set.
+            "--conf spark.cores.max=16",
             "--conf spark.scheduler.minRegisteredResourcesRatio=1.0",
             "--conf spark.scheduler.maxRegisteredResourcesWaitingTime=600s",
             "/tmp/where_pi.py /tmp/where_pi.json",
