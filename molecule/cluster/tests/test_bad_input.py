@@ -97,14 +97,20 @@ def test_unknown_version_without_checksum():
     assert_stopped_in_preflight(rc, report, "No sha512 is known for spark-3.9.99-bin-hadoop3.tgz")
 
 
-def test_checksum_mismatch_installs_nothing():
-    # A release the nodes do not have yet, with a wrong digest.
-    rc, report = run_site(
-        "-e", json.dumps({"spark_install_version": "4.1.4", "spark_install_checksum": "0" * 128})
-    )
-    assert_stopped_in_preflight(rc, report, "Checksum mismatch for")
+def test_checksum_mismatch_installs_nothing(tmp_path):
+    # A release the nodes do not have, in an archive on the controller whose
+    # digest is not the one given (the bed only builds the default release).
+    archive = tmp_path / "spark-9.9.9-bin-hadoop3.tgz"
+    archive.write_bytes(os.urandom(1 << 20))
+    settings = {
+        "spark_install_version": "9.9.9",
+        "spark_install_archive_path": str(archive),
+        "spark_install_checksum": "0" * 128,
+    }
+    rc, report = run_site("-e", json.dumps(settings))
+    assert_stopped_in_preflight(rc, report, f"Checksum mismatch for {archive}")
     for name in NODES:
-        leftovers = node(name).run("ls -d /opt/spark/spark-4.1.4* /opt/spark/.unpack-* /var/tmp/spark-4.1.4*")
+        leftovers = node(name).run("ls -d /opt/spark/spark-9.9.9* /opt/spark/.unpack-* /var/tmp/spark-9.9.9*")
         assert leftovers.rc != 0, f"{name}: {leftovers.stdout}"
 
 
