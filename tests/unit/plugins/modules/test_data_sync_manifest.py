@@ -1,42 +1,11 @@
 """Unit tests of the data_sync_manifest module: the tree walk and the module's answers."""
 
-import importlib.util
 import os
-import pathlib
 
-import pytest
-from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
-
-_PATH = pathlib.Path(__file__).resolve().parents[4] / "plugins" / "modules" / "data_sync_manifest.py"
-_SPEC = importlib.util.spec_from_file_location("data_sync_manifest", _PATH)
-manifest = importlib.util.module_from_spec(_SPEC)
-_SPEC.loader.exec_module(manifest)
+from ansible_collections.picluster.spark.plugins.modules import data_sync_manifest as manifest
+from module_harness import ExitJson, FailJson, run_module
 
 PARTIAL = ".data-sync-partial"
-
-
-class ExitJson(Exception):
-    pass
-
-
-class FailJson(Exception):
-    pass
-
-
-def _raise(kind):
-    def handler(_self, **result):
-        raise kind(result)
-
-    return handler
-
-
-def run_module(monkeypatch, **args):
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", _raise(ExitJson))
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", _raise(FailJson))
-    with patch_module_args(args), pytest.raises((ExitJson, FailJson)) as caught:
-        manifest.main()
-    return caught.type, caught.value.args[0]
 
 
 def make_tree(root):
@@ -118,7 +87,7 @@ def test_kind(tmp_path):
 
 def test_module_answers_with_digest_and_counts(tmp_path, monkeypatch):
     make_tree(tmp_path)
-    kind, result = run_module(monkeypatch, path=str(tmp_path), exclude=[PARTIAL], entries=True)
+    kind, result = run_module(monkeypatch, manifest, path=str(tmp_path), exclude=[PARTIAL], entries=True)
     assert kind is ExitJson
     assert result["changed"] is False
     assert result["exists"] is True
@@ -130,16 +99,16 @@ def test_module_answers_with_digest_and_counts(tmp_path, monkeypatch):
 
 def test_module_without_checksum_returns_no_digest(tmp_path, monkeypatch):
     make_tree(tmp_path)
-    kind, result = run_module(monkeypatch, path=str(tmp_path), checksum=False)
+    kind, result = run_module(monkeypatch, manifest, path=str(tmp_path), checksum=False)
     assert kind is ExitJson
     assert "digest" not in result
     assert result["bytes"] == 14
 
 
 def test_module_missing_path_fails_or_reports(tmp_path, monkeypatch):
-    kind, result = run_module(monkeypatch, path=str(tmp_path / "nope"))
+    kind, result = run_module(monkeypatch, manifest, path=str(tmp_path / "nope"))
     assert kind is FailJson
     assert "does not exist" in result["msg"]
-    kind, result = run_module(monkeypatch, path=str(tmp_path / "nope"), missing_ok=True)
+    kind, result = run_module(monkeypatch, manifest, path=str(tmp_path / "nope"), missing_ok=True)
     assert kind is ExitJson
     assert result["exists"] is False

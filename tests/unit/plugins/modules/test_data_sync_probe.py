@@ -1,40 +1,10 @@
 """Unit tests of the data_sync_probe module."""
 
-import importlib.util
 import os
-import pathlib
 
-import pytest
 from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
-
-_PATH = pathlib.Path(__file__).resolve().parents[4] / "plugins" / "modules" / "data_sync_probe.py"
-_SPEC = importlib.util.spec_from_file_location("data_sync_probe", _PATH)
-space_module = importlib.util.module_from_spec(_SPEC)
-_SPEC.loader.exec_module(space_module)
-
-
-class ExitJson(Exception):
-    pass
-
-
-class FailJson(Exception):
-    pass
-
-
-def _raise(kind):
-    def handler(_self, **result):
-        raise kind(result)
-
-    return handler
-
-
-def run_module(monkeypatch, **args):
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", _raise(ExitJson))
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", _raise(FailJson))
-    with patch_module_args(args), pytest.raises((ExitJson, FailJson)) as caught:
-        space_module.main()
-    return caught.type, caught.value.args[0]
+from ansible_collections.picluster.spark.plugins.modules import data_sync_probe as space_module
+from module_harness import ExitJson, FailJson, run_module
 
 
 def test_nearest_existing_walks_up_to_a_parent(tmp_path):
@@ -59,7 +29,7 @@ def test_space_matches_statvfs(tmp_path):
 
 
 def test_module_reports_every_path(tmp_path, monkeypatch):
-    kind, result = run_module(monkeypatch, paths=[str(tmp_path / "x"), "/"])
+    kind, result = run_module(monkeypatch, space_module, paths=[str(tmp_path / "x"), "/"])
     assert kind is ExitJson
     assert result["changed"] is False
     assert set(result["space"]) == {str(tmp_path / "x"), "/"}
@@ -67,14 +37,16 @@ def test_module_reports_every_path(tmp_path, monkeypatch):
 
 
 def test_module_tells_users_groups_and_rsync(monkeypatch):
-    kind, result = run_module(monkeypatch, paths=["/"], user="root", group="root")
+    kind, result = run_module(monkeypatch, space_module, paths=["/"], user="root", group="root")
     assert kind is ExitJson
     assert (result["user_exists"], result["group_exists"]) == (True, True)
-    kind, result = run_module(monkeypatch, paths=["/"], user="no-such-user-x", group="no-such-group-x")
+    kind, result = run_module(
+        monkeypatch, space_module, paths=["/"], user="no-such-user-x", group="no-such-group-x"
+    )
     assert (result["user_exists"], result["group_exists"]) == (False, False)
     monkeypatch.setenv("PATH", "/nonexistent")
     monkeypatch.setattr(basic.AnsibleModule, "get_bin_path", lambda self, name: None)
-    kind, result = run_module(monkeypatch, paths=["/"])
+    kind, result = run_module(monkeypatch, space_module, paths=["/"])
     assert result["rsync"] is None
     assert "user_exists" not in result
 
@@ -102,13 +74,15 @@ def test_measure_counts_what_rsync_copies(tmp_path):
 
 def test_module_measures_sources(tmp_path, monkeypatch):
     (tmp_path / "f").write_bytes(b"xy")
-    kind, result = run_module(monkeypatch, paths=[], measure=[str(tmp_path / "f"), str(tmp_path / "g")])
+    kind, result = run_module(
+        monkeypatch, space_module, paths=[], measure=[str(tmp_path / "f"), str(tmp_path / "g")]
+    )
     assert kind is ExitJson
     assert result["measured"][str(tmp_path / "f")]["bytes"] == 2
     assert result["measured"][str(tmp_path / "g")] == {"exists": False}
 
 
 def test_module_refuses_relative_paths(monkeypatch):
-    kind, result = run_module(monkeypatch, paths=["data/x"])
+    kind, result = run_module(monkeypatch, space_module, paths=["data/x"])
     assert kind is FailJson
     assert "must be absolute" in result["msg"]
