@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The emulated demo cluster: an x86_64 master and four ARM workers (the
-# containers of molecule/demo), stood up with playbooks/site.yml over SSH
-# exactly as on real Pis, then shown as a table.
+# containers of molecule/cluster with every Pi ARM: three arm64, one armhf),
+# stood up with playbooks/site.yml over SSH exactly as on real Pis, then shown
+# as a table. The `cluster` tests use the same names: one at a time.
 #
 # Usage: demo.sh up | down      (make demo / make demo-down; the venv on PATH)
 set -euo pipefail
@@ -13,7 +14,7 @@ case ${1:-} in
     started=$(date +%s)
     bed/spark-archive.sh 3.5.9
     bed/sample-data.sh
-    molecule create -s demo
+    PICLUSTER_PI23_ARCH=arm64 molecule create -s cluster
     ansible -i "$inventory" spark_cluster -m ansible.builtin.wait_for_connection -a timeout=180 -o
     ansible-playbook -i "$inventory" playbooks/site.yml
     ansible-playbook -i "$inventory" playbooks/cluster_status.yml
@@ -22,7 +23,7 @@ case ${1:-} in
     echo "[demo] up in $(( $(date +%s) - started )) s; remove it with: make demo-down"
     ;;
   down)
-    molecule destroy -s demo
+    molecule destroy -s cluster
     ;;
   *)
     echo "usage: $0 up|down" >&2

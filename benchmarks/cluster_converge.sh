@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# How long site.yml takes on the emulated cluster (molecule scenario `demo`,
-# the one `make demo` stands up: an x86_64 master, three arm64 and one armhf
-# worker; SCENARIO=cluster measures the test layout, two Pis native):
+# How long site.yml takes on the emulated cluster (the nodes of
+# molecule/cluster as `make demo` stands them up: an x86_64 master, three
+# arm64 and one armhf worker; PICLUSTER_PI23_ARCH=amd64 measures the test
+# layout, pi2 and pi3 native):
 #   1. the first converge, from bare images,
 #   2. a rerun with nothing to change (its changed count is printed too),
 #   3. `--tags spark` on the converged cluster.
@@ -17,7 +18,8 @@ export ANSIBLE_CONFIG="$root/ansible.cfg"
 export ANSIBLE_COLLECTIONS_PATH="$root/.collections"
 export PICLUSTER_BED_KEY="$root/.bed/ssh/id_ed25519"
 inventory=inventories/local
-scenario=${SCENARIO:-demo}
+scenario=cluster
+export PICLUSTER_PI23_ARCH=${PICLUSTER_PI23_ARCH:-arm64}
 logs=$(mktemp -d)
 
 cleanup() {
