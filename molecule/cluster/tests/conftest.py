@@ -10,6 +10,7 @@ import json
 import os
 import pathlib
 import subprocess
+import time
 
 import pytest
 import testinfra
@@ -70,6 +71,24 @@ def ansible_env():
     return env
 
 
+def run_ansible(command, timeout=1800):
+    """Run an ansible or ansible-playbook command line from the project.
+
+    Returns (rc, its JSON report, seconds it took); fails the test when there
+    is no report (an error before the first task, with stderr shown).
+    """
+    started = time.monotonic()
+    result = subprocess.run(
+        command, env=ansible_env(), cwd=PROJECT, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    took = time.monotonic() - started
+    try:
+        report = json.loads(result.stdout[result.stdout.index("{") :])
+    except ValueError:
+        pytest.fail(f"no JSON report (rc {result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result.returncode, report, took
+
+
 def run_site(*args, inventories=(), replace_inventory=False, timeout=1800):
     """Run playbooks/site.yml against the scenario's nodes; return (rc, json report).
 
@@ -78,15 +97,8 @@ def run_site(*args, inventories=(), replace_inventory=False, timeout=1800):
     command = ["ansible-playbook"] + ([] if replace_inventory else ["-i", INVENTORY_FILE])
     for extra in inventories:
         command += ["-i", str(extra)]
-    command += [str(PROJECT / "playbooks" / "site.yml"), *args]
-    result = subprocess.run(
-        command, env=ansible_env(), cwd=PROJECT, capture_output=True, text=True, timeout=timeout, check=False
-    )
-    try:
-        report = json.loads(result.stdout[result.stdout.index("{") :])
-    except ValueError:
-        pytest.fail(f"no JSON report (rc {result.returncode}):\n{result.stdout}\n{result.stderr}")
-    return result.returncode, report
+    rc, report, _ = run_ansible([*command, str(PROJECT / "playbooks" / "site.yml"), *args], timeout=timeout)
+    return rc, report
 
 
 def executed_tasks(report):

@@ -3,10 +3,8 @@
 import json
 import pathlib
 import shlex
-import subprocess
-import time
 
-from conftest import ADDRESS, INVENTORY_FILE, MASTER, WORKERS, ansible_env, node
+from conftest import ADDRESS, INVENTORY_FILE, MASTER, WORKERS, node, run_ansible
 
 JOB = pathlib.Path(__file__).parents[1] / "files" / "where_pi.py"
 
@@ -17,18 +15,8 @@ def wait_for_workers(target, **args):
     Returns (rc, the module's result, seconds the ansible command took).
     """
     command = ["ansible", "-i", INVENTORY_FILE, target, "-m", "picluster.spark.wait_for_workers"]
-    started = time.monotonic()
-    result = subprocess.run(
-        [*command, "-a", json.dumps(args)],
-        env=ansible_env(),
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    took = time.monotonic() - started
-    report = json.loads(result.stdout[result.stdout.index("{") :])
-    return result.returncode, report["plays"][0]["tasks"][0]["hosts"][target], took
+    rc, report, took = run_ansible([*command, "-a", json.dumps(args)], timeout=900)
+    return rc, report["plays"][0]["tasks"][0]["hosts"][target], took
 
 
 def test_wait_module_confirms_the_whole_cluster():

@@ -2,9 +2,8 @@
 
 import hashlib
 import json
-import subprocess
 
-from conftest import INVENTORY_FILE, PROJECT, ansible_env, executed_tasks
+from conftest import INVENTORY_FILE, PROJECT, executed_tasks, run_ansible
 
 SOURCE = PROJECT / ".bed" / "data" / "sample"
 DEST = "/data/sample"
@@ -43,17 +42,8 @@ def test_every_node_holds_the_controllers_files(any_node):
 
 def test_line_count_counts_the_sample_on_the_cluster():
     """playbooks/line_count.yml submits the count from the master; the ARM workers run it."""
-    result = subprocess.run(
-        [*PLAYBOOK, "-e", f"line_count_path={DEST}"],
-        env=ansible_env(),
-        cwd=PROJECT,
-        capture_output=True,
-        text=True,
-        timeout=1500,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    report = json.loads(result.stdout[result.stdout.index("{") :])
+    rc, report, _ = run_ansible([*PLAYBOOK, "-e", f"line_count_path={DEST}"], timeout=1500)
+    assert rc == 0, json.dumps(report)[-4000:]
     rows = [
         res["ansible_facts"]["__line_count_rows"]
         for _, task, _, res in executed_tasks(report)
