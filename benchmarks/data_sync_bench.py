@@ -18,11 +18,18 @@ Each round does all of it (the order of hand and role alternates); medians over
 
 Prints the figures and the ratios against the targets: first sync <= 1.2 x hand
 rsync; resync <= 1 % of the first sync's bytes and <= 10 % of its time.
+
+--link-mbit N gives every worker's container an N Mbit/s link (a token bucket on
+its veth, on the host side: what the node receives), as the seed's Pi 3 boards
+have 100 Mbit/s Ethernet; the master keeps the bridge's speed, as a NUC's gigabit
+does. Hand rsync and the role go through the same links. Needs root and the
+nodes to be docker containers named as in the inventory.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import glob
 import json
 import os
@@ -91,22 +98,59 @@ def inventory_nodes(inventory: str, env: dict) -> list[dict]:
         check=True,
     ).stdout
     data = json.loads(out)
-    names = []
-    todo = ["spark_cluster"]
-    while todo:
-        group = data.get(todo.pop(), {})
-        names += group.get("hosts", [])
-        todo += group.get("children", [])
+
+    def members(top):
+        names, todo = [], [top]
+        while todo:
+            group = data.get(todo.pop(), {})
+            names += group.get("hosts", [])
+            todo += group.get("children", [])
+        return set(names)
+
+    names = members("spark_cluster")
+    workers = members("spark_workers")
     hostvars = data["_meta"]["hostvars"]
     return [
         {
             "name": name,
+            "worker": name in workers,
             "address": hostvars[name].get("ansible_host", name),
             "user": hostvars[name].get("ansible_user", "pi"),
             "key": hostvars[name].get("ansible_ssh_private_key_file"),
         }
-        for name in sorted(set(names))
+        for name in sorted(names)
     ]
+
+
+def veth_of(container: str) -> str:
+    """The host end of a container's eth0."""
+    index = run(
+        [tool("docker"), "exec", container, "cat", "/sys/class/net/eth0/iflink"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    for line in run(
+        [tool("ip"), "-o", "link"], capture_output=True, text=True, check=True
+    ).stdout.splitlines():
+        number, name = line.split(":")[:2]
+        if number.strip() == index:
+            return name.strip().split("@")[0]
+    sys.exit(f"no host interface with index {index} for {container}")
+
+
+@contextlib.contextmanager
+def links(nodes: list[dict], mbit: int):
+    """Cap what each worker receives at mbit Mbit/s for the duration; no cap when mbit is 0."""
+    devices = [veth_of(n["name"]) for n in nodes if n["worker"]] if mbit else []
+    try:
+        for device in devices:
+            run([tool("tc"), "qdisc", "replace", "dev", device, "root", "tbf",
+                 "rate", f"{mbit}mbit", "burst", "64kb", "latency", "50ms"])  # fmt: skip
+        yield
+    finally:
+        for device in devices:
+            run([tool("tc"), "qdisc", "del", "dev", device, "root"], check=False)
 
 
 def ssh_command(node: dict) -> list[str]:
@@ -232,6 +276,9 @@ def main() -> int:
     parser.add_argument("--files", type=int, default=16, help="number of files (default 16)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds; medians are reported (default 3)")
     parser.add_argument(
+        "--link-mbit", type=int, default=0, help="cap each worker's link at this many Mbit/s (default: none)"
+    )
+    parser.add_argument(
         "--data-dir", default=str(REPO / ".bed" / "bench-data"), help="where the dataset is kept"
     )
     args = parser.parse_args()
@@ -249,7 +296,14 @@ def main() -> int:
     print(f"dataset: {total} bytes in {args.files} files; nodes: {len(nodes)} ({names})")
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
-    rounds = [one_round(number, nodes, inventory, env, src) for number in range(args.rounds)]
+    capped = [n["name"] for n in nodes if n["worker"]] if args.link_mbit else []
+    print(
+        f"links: {args.link_mbit} Mbit/s to {', '.join(capped)}"
+        if capped
+        else "links: the bridge's own speed"
+    )
+    with links(nodes, args.link_mbit):
+        rounds = [one_round(number, nodes, inventory, env, src) for number in range(args.rounds)]
     report(rounds)
     return 0
 
