@@ -16,24 +16,15 @@ import subprocess
 import time
 
 import pytest
-import testinfra
-import testinfra.utils.ansible_runner
+from conftest import EPHEMERAL, PROJECT, ansible_env, node, playbook_command, run_playbook, runner
 
-INVENTORY_FILE = os.environ["MOLECULE_INVENTORY_FILE"]
-EPHEMERAL = pathlib.Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"])
-PROJECT = pathlib.Path(os.environ.get("MOLECULE_PROJECT_DIRECTORY", pathlib.Path(__file__).parents[3]))
 SOURCE = EPHEMERAL / "datasets"
 PLAYBOOK = PROJECT / "playbooks" / "data_sync.yml"
 PARTIAL = ".data-sync-partial"
 
-runner = testinfra.utils.ansible_runner.AnsibleRunner(INVENTORY_FILE)
 testinfra_hosts = runner.get_hosts("spark_cluster")
 NODES = sorted(testinfra_hosts)
 MASTER = runner.get_hosts("spark_master")[0]
-
-
-def node(name):
-    return testinfra.get_host(f"ansible://{name}?ansible_inventory={INVENTORY_FILE}", sudo=True)
 
 
 def tree_sums(host, path):
@@ -62,24 +53,7 @@ def file_sha(path):
 
 def sync(extra=None, timeout=1200):
     """Run the data sync playbook; return (rc, parsed json callback output, stderr)."""
-    env = dict(os.environ)
-    env.update(
-        ANSIBLE_CONFIG=str(EPHEMERAL / "ansible.cfg"),
-        ANSIBLE_STDOUT_CALLBACK="ansible.posix.json",
-        ANSIBLE_COLLECTIONS_PATH=str(PROJECT / ".collections"),
-    )
-    # Only the JSON on stdout: no per-task timing lines.
-    env.pop("ANSIBLE_CALLBACKS_ENABLED", None)
-    cmd = ["ansible-playbook", "-i", os.path.dirname(INVENTORY_FILE), str(PLAYBOOK)]
-    if extra:
-        cmd += ["--extra-vars", json.dumps(extra)]
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout, check=False)
-    try:
-        out = json.loads(proc.stdout)
-    except json.JSONDecodeError:
-        tail = proc.stdout[-2000:] + proc.stderr[-2000:]
-        pytest.fail(f"ansible-playbook printed no JSON (rc {proc.returncode}): {tail}")
-    return proc.returncode, out, proc.stderr
+    return run_playbook(PLAYBOOK, extra, timeout)
 
 
 def changed_counts(out):
@@ -255,16 +229,8 @@ def test_killed_sync_leaves_the_old_version_and_the_next_run_completes():
     big.write_bytes(os.urandom(150 * 1024 * 1024))
     new = file_sha(big)
 
-    env = dict(os.environ, ANSIBLE_CONFIG=str(EPHEMERAL / "ansible.cfg"))
-    cmd = [
-        "ansible-playbook",
-        "-i",
-        os.path.dirname(INVENTORY_FILE),
-        str(PLAYBOOK),
-        "--extra-vars",
-        json.dumps({"data_sync_bwlimit_kbps": 4096}),
-    ]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cmd = playbook_command(PLAYBOOK, {"data_sync_bwlimit_kbps": 4096})
+    proc = subprocess.Popen(cmd, env=ansible_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 600
         while in_flight_bytes(NODES[-1]) < 20 * 1024 * 1024:

@@ -4,18 +4,12 @@ runs never overlap, cron takes over where asked, and state=absent removes it all
 """
 
 import json
-import os
 import pathlib
-import subprocess
 import time
 
 import pytest
-import testinfra
-import testinfra.utils.ansible_runner
+from conftest import node, run_playbook, runner
 
-INVENTORY_FILE = os.environ["MOLECULE_INVENTORY_FILE"]
-EPHEMERAL = pathlib.Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"])
-PROJECT = pathlib.Path(os.environ.get("MOLECULE_PROJECT_DIRECTORY", pathlib.Path(__file__).parents[3]))
 SETUP = pathlib.Path(__file__).parents[1] / "schedule_controller.yml"
 NAME = "picluster-data-sync"
 # Files the scheduled runs must (or must not) carry; fresh names, so reruns prove it again.
@@ -23,37 +17,15 @@ STAMP = time.strftime("%Y%m%d%H%M%S")
 SECOND = f"second-{STAMP}.csv"
 THIRD = f"third-{STAMP}.csv"
 
-runner = testinfra.utils.ansible_runner.AnsibleRunner(INVENTORY_FILE)
 CONTROLLER = runner.get_hosts("spark_master")[0]
 WORKERS = sorted(runner.get_hosts("spark_workers"))
 
 
-def node(name):
-    return testinfra.get_host(f"ansible://{name}?ansible_inventory={INVENTORY_FILE}", sudo=True)
-
-
 def schedule(**extra):
     """Run schedule_controller.yml; return the json callback's output."""
-    env = dict(
-        os.environ,
-        ANSIBLE_CONFIG=str(EPHEMERAL / "ansible.cfg"),
-        ANSIBLE_COLLECTIONS_PATH=str(PROJECT / ".collections"),
-        ANSIBLE_STDOUT_CALLBACK="ansible.posix.json",
-        MOLECULE_PROJECT_DIRECTORY=str(PROJECT),
-    )
-    # Only the JSON on stdout: no per-task timing lines.
-    env.pop("ANSIBLE_CALLBACKS_ENABLED", None)
-    cmd = [
-        "ansible-playbook",
-        "-i",
-        os.path.dirname(INVENTORY_FILE),
-        str(SETUP),
-        "--extra-vars",
-        json.dumps(extra),
-    ]
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=1200, check=False)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
-    return json.loads(proc.stdout)
+    rc, out, err = run_playbook(SETUP, extra)
+    assert rc == 0, json.dumps(out)[-3000:] + err[-2000:]
+    return out
 
 
 @pytest.fixture(scope="module")
