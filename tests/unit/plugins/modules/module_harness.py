@@ -15,6 +15,9 @@ class FailJson(Exception):
 
 def _raise(kind):
     def handler(_self, **result):
+        # As AnsibleModule.fail_json does, a failure says so in its result.
+        if kind is FailJson:
+            result["failed"] = True
         raise kind(result)
 
     return handler

@@ -1,7 +1,7 @@
 """The wait_for_workers module, fed /json/ bodies recorded from real Spark masters.
 
 In the style of community.general's tests/unit/plugins/modules/utils.py: exit_json
-and fail_json raise AnsibleExitJson / AnsibleFailJson, fetch_url is faked, and
+and fail_json raise ExitJson / FailJson, fetch_url is faked, and
 time is a fake clock whose sleep() only moves the clock.
 """
 
@@ -10,10 +10,9 @@ import json
 import pathlib
 
 import pytest
-from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
 from ansible_collections.picluster.spark.plugins.module_utils import spark_master
 from ansible_collections.picluster.spark.plugins.modules import wait_for_workers
+from module_harness import ExitJson, FailJson, run_module
 
 FIXTURES = pathlib.Path(__file__).resolve().parents[1] / "fixtures"
 VERSIONS = ["3.5.9", "4.1.4"]
@@ -24,23 +23,6 @@ REQUEST_SECONDS = 0.05
 # The recorded workers' addresses under the names a Pi inventory would use.
 PI_ADDRESSES = {"pi1": "127.0.0.2", "pi2": "127.0.0.3", "pi3": "127.0.0.4", "pi4": "127.0.0.5"}
 REFUSED_MSG = "Request failed: <urlopen error [Errno 111] Connection refused>"
-
-
-class AnsibleExitJson(Exception):
-    """exit_json was called."""
-
-
-class AnsibleFailJson(Exception):
-    """fail_json was called."""
-
-
-def _exit_json(_self, **kwargs):
-    raise AnsibleExitJson(kwargs)
-
-
-def _fail_json(_self, **kwargs):
-    kwargs["failed"] = True
-    raise AnsibleFailJson(kwargs)
 
 
 def recorded(version, name):
@@ -121,12 +103,9 @@ def run(monkeypatch, clock, answers, request_seconds=REQUEST_SECONDS, **args):
     """Run the module; return (exception class, result, FakeFetch)."""
     fetch = FakeFetch(clock, answers, request_seconds)
     monkeypatch.setattr(spark_master, "fetch_url", fetch)
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", _exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", _fail_json)
     args.setdefault("url", URL)
-    with patch_module_args(args), pytest.raises((AnsibleExitJson, AnsibleFailJson)) as caught:
-        wait_for_workers.main()
-    return caught.type, caught.value.args[0], fetch
+    kind, result = run_module(monkeypatch, wait_for_workers, **args)
+    return kind, result, fetch
 
 
 def states(result):
@@ -146,7 +125,7 @@ def test_success_on_the_first_poll(monkeypatch, clock, resolver, version):
         cores=12,
         memory="3g",
     )
-    assert kind is AnsibleExitJson
+    assert kind is ExitJson
     assert result["msg"] == "3 workers ALIVE, 12 cores, 3072 MB after 0 s"
     assert result["ready"] is True
     assert result["changed"] is False
@@ -177,7 +156,7 @@ def test_slow_registration_is_waited_for(monkeypatch, clock, resolver, version):
         body(version, "05_three_workers.json"),
     ]
     kind, result, fetch = run(monkeypatch, clock, answers, hosts=["pi1", "pi2", "pi3"], timeout=60)
-    assert kind is AnsibleExitJson
+    assert kind is ExitJson
     assert result["ready"] is True
     assert result["attempts"] == 7
     # Polls start every 2 s: each sleep is what is left of the interval.
@@ -193,14 +172,14 @@ def test_slow_registration_is_waited_for(monkeypatch, clock, resolver, version):
 def test_stale_dead_entry_of_a_reregistered_worker_is_not_counted(monkeypatch, clock, resolver, version):
     answers = [body(version, "07_worker_reregistered.json")]
     kind, result, _fetch = run(monkeypatch, clock, answers, hosts=["pi1", "pi2", "pi3"], cores=12)
-    assert kind is AnsibleExitJson
+    assert kind is ExitJson
     assert result["alive_workers"] == 3
     assert result["cores"] == 12
     assert sorted(states(result)) == sorted([*THREE_ALIVE, ("127.0.0.4", "DEAD")])
 
     # Asking for four workers: the DEAD entry does not make up the fourth.
     kind, result, _fetch = run(monkeypatch, clock, answers, workers=4, timeout=10)
-    assert kind is AnsibleFailJson
+    assert kind is FailJson
     assert result["msg"] == "3 of 4 workers ALIVE after 10 s"
     assert result["alive_workers"] == 3
     assert len(result["workers"]) == 4
@@ -217,7 +196,7 @@ def test_dead_worker_is_missing(monkeypatch, clock, resolver, version):
         memory="3g",
         timeout=10,
     )
-    assert kind is AnsibleFailJson
+    assert kind is FailJson
     assert result["msg"] == (
         "2 of 3 workers ALIVE after 10 s; missing: pi3; cores 8 < 12; memory 2048 MB < 3072 MB"
     )
@@ -231,7 +210,7 @@ def test_standby_master_is_not_ready(monkeypatch, clock, version):
     kind, result, fetch = run(
         monkeypatch, clock, [body(version, "01_master_standby.json")], workers=0, timeout=10
     )
-    assert kind is AnsibleFailJson
+    assert kind is FailJson
     assert result["msg"] == "0 of 0 workers ALIVE after 10 s; master status STANDBY, not ALIVE"
     assert result["status"] == "STANDBY"
     assert result["ready"] is False
@@ -248,7 +227,7 @@ RECOVERING_WITH_WORKERS = {
 def test_recovering_master_is_not_ready_even_with_enough_workers(monkeypatch, clock, version):
     answers = [body(version, RECOVERING_WITH_WORKERS[version])]
     kind, result, _fetch = run(monkeypatch, clock, answers, workers=2, timeout=10)
-    assert kind is AnsibleFailJson
+    assert kind is FailJson
     assert result["msg"] == "2 of 2 workers ALIVE after 10 s; master status RECOVERING, not ALIVE"
     assert result["alive_workers"] == 2
     assert ("127.0.0.4", "UNKNOWN") in states(result)
@@ -256,14 +235,14 @@ def test_recovering_master_is_not_ready_even_with_enough_workers(monkeypatch, cl
     # Once recovery is over, the same two workers are enough.
     answers.append(body(version, "09_recovery_done.json"))
     kind, result, _fetch = run(monkeypatch, clock, answers, workers=2, timeout=10)
-    assert kind is AnsibleExitJson
+    assert kind is ExitJson
     assert result["attempts"] == 2
     assert result["status"] == "ALIVE"
 
 
 def test_all_unknown_while_recovering_counts_nobody(monkeypatch, clock):
     kind, result, _fetch = run(monkeypatch, clock, [body("4.1.4", "08_master_recovering.json")], timeout=4)
-    assert kind is AnsibleFailJson
+    assert kind is FailJson
     assert result["msg"] == "0 of 1 workers ALIVE after 4 s; master status RECOVERING, not ALIVE"
     assert [w["state"] for w in result["workers"]] == ["UNKNOWN"] * 3
 
@@ -279,7 +258,7 @@ def test_missing_hosts_message_names_them(monkeypatch, clock, resolver, version)
         cores=16,
         memory="4g",
     )
-    assert kind is AnsibleFailJson
+    assert kind is FailJson
     assert result["msg"] == (
         "2 of 4 workers ALIVE after 300 s; missing: pi3, pi4; cores 8 < 16; memory 2048 MB < 4096 MB"
     )
@@ -293,11 +272,11 @@ def test_missing_hosts_message_names_them(monkeypatch, clock, resolver, version)
 def test_hosts_match_by_address_or_name(monkeypatch, clock, resolver, version):
     answers = [body(version, "05_three_workers.json")]
     kind, result, _fetch = run(monkeypatch, clock, answers, hosts=["127.0.0.2", "pi2", "PI3"])
-    assert kind is AnsibleExitJson
+    assert kind is ExitJson
     assert result["missing_hosts"] == []
     # A name that does not resolve cannot stand for a worker.
     kind, result, _fetch = run(monkeypatch, clock, answers, hosts=["pi1", "nosuchpi"], workers=2, timeout=4)
-    assert kind is AnsibleFailJson
+    assert kind is FailJson
     assert result["msg"] == "3 of 2 workers ALIVE after 4 s; missing: nosuchpi"
     assert result["missing_hosts"] == ["nosuchpi"]
 
@@ -306,7 +285,7 @@ def test_hosts_match_by_address_or_name(monkeypatch, clock, resolver, version):
 def test_too_few_cores(monkeypatch, clock, version):
     answers = [body(version, "05_three_workers.json")]
     kind, result, _fetch = run(monkeypatch, clock, answers, workers=3, cores=16, timeout=10)
-    assert kind is AnsibleFailJson
+    assert kind is FailJson
     assert result["msg"] == "3 of 3 workers ALIVE after 10 s; cores 12 < 16"
     assert result["cores"] == 12
     assert result["missing_hosts"] == []
@@ -317,14 +296,14 @@ def test_too_few_cores(monkeypatch, clock, version):
 def test_too_little_memory(monkeypatch, clock, version, memory):
     answers = [body(version, "05_three_workers.json")]
     kind, result, _fetch = run(monkeypatch, clock, answers, workers=3, memory=memory, timeout=10)
-    assert kind is AnsibleFailJson
+    assert kind is FailJson
     assert result["msg"] == "3 of 3 workers ALIVE after 10 s; memory 3072 MB < 4096 MB"
     assert result["memory_mb"] == 3072
 
 
 def test_connection_refused_until_the_deadline(monkeypatch, clock):
     kind, result, fetch = run(monkeypatch, clock, [("refused",)], timeout=10)
-    assert kind is AnsibleFailJson
+    assert kind is FailJson
     assert result["msg"] == (
         f"no usable answer from the Spark master at {JSON_URL} after 10 s (6 attempts): "
         "connection refused by 127.0.0.1:8080: is the master running and its web UI on that port?"
@@ -354,7 +333,7 @@ def test_connection_refused_until_the_deadline(monkeypatch, clock):
 )
 def test_http_errors_are_retried_then_named(monkeypatch, clock, code, reason, hint):
     kind, result, fetch = run(monkeypatch, clock, [("http", code, reason)], timeout=6)
-    assert kind is AnsibleFailJson
+    assert kind is FailJson
     assert result["msg"] == (
         f"no usable answer from the Spark master at {JSON_URL} after 6 s (4 attempts): "
         f"HTTP {code} from {JSON_URL} (HTTP Error {code}: {reason}): {hint}"
@@ -367,7 +346,7 @@ def test_http_errors_are_retried_then_named(monkeypatch, clock, code, reason, hi
 def test_http_error_after_a_real_answer_keeps_the_figures(monkeypatch, clock, version):
     answers = [body(version, "04_two_workers.json"), ("http", 500, "Server Error")]
     kind, result, _fetch = run(monkeypatch, clock, answers, workers=3, timeout=4)
-    assert kind is AnsibleFailJson
+    assert kind is FailJson
     assert result["msg"] == (
         "2 of 3 workers ALIVE after 4 s; the last poll failed: "
         f"HTTP 500 from {JSON_URL} (HTTP Error 500: Server Error): "
@@ -381,7 +360,7 @@ def test_http_error_after_a_real_answer_keeps_the_figures(monkeypatch, clock, ve
 def test_body_that_is_not_json(monkeypatch, clock, version):
     # The master UI's own HTML page, as a URL without /json/ behind a proxy would give.
     kind, result, _fetch = run(monkeypatch, clock, [body(version, "master_root.html")], timeout=4)
-    assert kind is AnsibleFailJson
+    assert kind is FailJson
     assert result["msg"] == (
         f"no usable answer from the Spark master at {JSON_URL} after 4 s (3 attempts): "
         "the answer is not JSON (it begins '<!DOCTYPE html><html> <head> <meta http-...'); "
@@ -392,7 +371,7 @@ def test_body_that_is_not_json(monkeypatch, clock, version):
 def test_json_that_is_not_a_master(monkeypatch, clock):
     answers = [("body", json.dumps({"id": "app-1", "name": "pi"}).encode())]
     kind, result, _fetch = run(monkeypatch, clock, answers, timeout=2)
-    assert kind is AnsibleFailJson
+    assert kind is FailJson
     assert "the answer is JSON but not a Spark master's status" in result["msg"]
 
 
@@ -400,7 +379,7 @@ def test_json_that_is_not_a_master(monkeypatch, clock):
 def test_errors_seen_on_the_way_are_named(monkeypatch, clock, version):
     answers = [("refused",), ("http", 503, "Service Unavailable"), body(version, "master_root.html")]
     kind, result, _fetch = run(monkeypatch, clock, answers, timeout=10)
-    assert kind is AnsibleFailJson
+    assert kind is FailJson
     assert result["msg"].startswith(f"no usable answer from the Spark master at {JSON_URL} after 10 s")
     assert "the answer is not JSON" in result["msg"]
     assert result["msg"].endswith("; earlier also: connection refused, HTTP 503")
@@ -409,7 +388,7 @@ def test_errors_seen_on_the_way_are_named(monkeypatch, clock, version):
 def test_the_last_error_is_not_repeated_as_an_earlier_one(monkeypatch, clock):
     answers = [("refused",), ("http", 503, "Service Unavailable"), ("refused",)]
     kind, result, _fetch = run(monkeypatch, clock, answers, timeout=4)
-    assert kind is AnsibleFailJson
+    assert kind is FailJson
     assert result["msg"] == (
         f"no usable answer from the Spark master at {JSON_URL} after 4 s (3 attempts): "
         "connection refused by 127.0.0.1:8080: is the master running and its web UI on that port?"
@@ -419,7 +398,7 @@ def test_the_last_error_is_not_repeated_as_an_earlier_one(monkeypatch, clock):
 
 def test_request_timeouts_are_retried(monkeypatch, clock):
     kind, result, fetch = run(monkeypatch, clock, [("timeout",)], timeout=10, sleep=5)
-    assert kind is AnsibleFailJson
+    assert kind is FailJson
     assert result["msg"] == (
         f"no usable answer from the Spark master at {JSON_URL} after 10 s (3 attempts): "
         "127.0.0.1:8080 did not answer in time (Request failed: <urlopen error timed out>)"
@@ -432,7 +411,7 @@ def test_timeout_while_a_worker_never_comes(monkeypatch, clock, version):
     kind, result, fetch = run(
         monkeypatch, clock, [body(version, "03_one_worker.json")], workers=3, timeout=30, sleep=5
     )
-    assert kind is AnsibleFailJson
+    assert kind is FailJson
     assert result["msg"] == "1 of 3 workers ALIVE after 30 s"
     assert result["ready"] is False
     assert result["attempts"] == 7
@@ -444,7 +423,7 @@ def test_timeout_while_a_worker_never_comes(monkeypatch, clock, version):
 
 def test_a_poll_slower_than_sleep_is_followed_at_once(monkeypatch, clock):
     kind, result, fetch = run(monkeypatch, clock, [("timeout",)], request_seconds=3, timeout=10, sleep=2)
-    assert kind is AnsibleFailJson
+    assert kind is FailJson
     assert clock.sleeps == []
     assert [c["at"] - 1000.0 for c in fetch.calls] == [0, 3, 6, 9]
     assert result["attempts"] == 4
@@ -453,7 +432,7 @@ def test_a_poll_slower_than_sleep_is_followed_at_once(monkeypatch, clock):
 
 def test_request_timeout_never_exceeds_the_time_left(monkeypatch, clock):
     kind, _result, fetch = run(monkeypatch, clock, [("refused",)], timeout=25, sleep=7)
-    assert kind is AnsibleFailJson
+    assert kind is FailJson
     timeouts = [c["timeout"] for c in fetch.calls]
     assert timeouts[0] == 10  # capped
     for call in fetch.calls:
@@ -472,7 +451,7 @@ def test_msg_overrides_the_failure_text_only(monkeypatch, clock, resolver, versi
         timeout=4,
         msg="The cluster did not form; see the master's log",
     )
-    assert kind is AnsibleFailJson
+    assert kind is FailJson
     assert result["msg"] == "The cluster did not form; see the master's log"
     assert result["missing_hosts"] == ["pi3"]
     assert result["alive_workers"] == 2
@@ -487,7 +466,7 @@ def test_check_mode_polls_once_and_reports(monkeypatch, clock, resolver, version
         hosts=["pi1", "pi2", "pi3"],
         _ansible_check_mode=True,
     )
-    assert kind is AnsibleExitJson
+    assert kind is ExitJson
     assert result["ready"] is False
     assert result["changed"] is False
     assert result["attempts"] == 1
@@ -499,7 +478,7 @@ def test_check_mode_polls_once_and_reports(monkeypatch, clock, resolver, version
 
 def test_check_mode_with_no_master_does_not_fail(monkeypatch, clock):
     kind, result, fetch = run(monkeypatch, clock, [("refused",)], _ansible_check_mode=True)
-    assert kind is AnsibleExitJson
+    assert kind is ExitJson
     assert result["ready"] is False
     assert len(fetch.calls) == 1
     assert result["msg"].startswith(
@@ -513,7 +492,7 @@ def test_check_mode_when_formed(monkeypatch, clock, version):
     kind, result, _fetch = run(
         monkeypatch, clock, [body(version, "10_master_recovered.json")], workers=3, _ansible_check_mode=True
     )
-    assert kind is AnsibleExitJson
+    assert kind is ExitJson
     assert result["ready"] is True
     assert result["msg"] == "3 workers ALIVE, 12 cores, 3072 MB after 0 s"
 
@@ -542,7 +521,7 @@ def test_check_mode_when_formed(monkeypatch, clock, version):
 )
 def test_bad_arguments_fail_before_any_request(monkeypatch, clock, args, message):
     kind, result, fetch = run(monkeypatch, clock, [("refused",)], **args)
-    assert kind is AnsibleFailJson
+    assert kind is FailJson
     assert result["msg"].startswith(message)
     assert fetch.calls == []
     assert clock.sleeps == []
@@ -553,7 +532,7 @@ def test_bad_arguments_fail_before_any_request(monkeypatch, clock, args, message
 )
 def test_url_forms_reach_the_json_page(monkeypatch, clock, url):
     kind, result, fetch = run(monkeypatch, clock, [body("3.5.9", "05_three_workers.json")], url=url)
-    assert kind is AnsibleExitJson
+    assert kind is ExitJson
     assert fetch.calls[0]["url"] == "http://nuc:8080/json/"
     assert result["url"] == "http://nuc:8080/json/"
 
@@ -566,7 +545,7 @@ def test_proxy_path_and_headers_are_kept(monkeypatch, clock):
         url="https://gw.example/spark/",
         headers={"X-Auth": "token"},
     )
-    assert kind is AnsibleExitJson
+    assert kind is ExitJson
     assert fetch.calls[0]["url"] == "https://gw.example/spark/json/"
     assert fetch.calls[0]["headers"] == {"X-Auth": "token"}
     assert fetch.calls[0]["method"] == "GET"
@@ -575,9 +554,9 @@ def test_proxy_path_and_headers_are_kept(monkeypatch, clock):
 def test_workers_default_to_the_number_of_hosts(monkeypatch, clock, resolver):
     answers = [body("3.5.9", "04_two_workers.json")]
     kind, result, _fetch = run(monkeypatch, clock, answers, hosts=["pi1", "pi2"])
-    assert kind is AnsibleExitJson
+    assert kind is ExitJson
     kind, result, _fetch = run(monkeypatch, clock, answers, timeout=2, hosts=["pi1", "pi2", "pi3"])
-    assert kind is AnsibleFailJson
+    assert kind is FailJson
     assert result["msg"] == "2 of 3 workers ALIVE after 2 s; missing: pi3"
 
 
