@@ -141,8 +141,8 @@ def veth_of(container: str) -> str:
 
 @contextlib.contextmanager
 def links(nodes: list[dict], mbit: int):
-    """Cap what each worker receives at mbit Mbit/s for the duration; no cap when mbit is 0."""
-    devices = [veth_of(n["name"]) for n in nodes if n["worker"]] if mbit else []
+    """Cap what each of nodes receives at mbit Mbit/s for the duration."""
+    devices = [veth_of(n["name"]) for n in nodes]
     try:
         for device in devices:
             run([tool("tc"), "qdisc", "replace", "dev", device, "root", "tbf",
@@ -296,13 +296,13 @@ def main() -> int:
     print(f"dataset: {total} bytes in {args.files} files; nodes: {len(nodes)} ({names})")
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
-    capped = [n["name"] for n in nodes if n["worker"]] if args.link_mbit else []
+    capped = [n for n in nodes if n["worker"]] if args.link_mbit else []
     print(
-        f"links: {args.link_mbit} Mbit/s to {', '.join(capped)}"
+        f"links: {args.link_mbit} Mbit/s to {', '.join(n['name'] for n in capped)}"
         if capped
         else "links: the bridge's own speed"
     )
-    with links(nodes, args.link_mbit):
+    with links(capped, args.link_mbit):
         rounds = [one_round(number, nodes, inventory, env, src) for number in range(args.rounds)]
     report(rounds)
     return 0
