@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up the test bed on a Debian host, idempotently:
-#   - Debian packages the bed needs (docker.io, qemu-user-static, binfmt-support, debootstrap)
+#   - the programs in bed/controller-tools (rsync, ssh, docker.io, qemu-user-static,
+#     debootstrap, ...): installs what is missing, then fails naming what still is
 #   - a Docker engine (started in the background when none answers)
 #   - qemu binfmt handlers for arm64 and armhf
 #   - the SSH key the harness uses to reach the nodes
@@ -27,20 +28,15 @@ die() { printf '[bed] ERROR: %s\n' "$*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "needs root (it installs packages, starts dockerd and runs debootstrap): run it with sudo"
 command -v apt-get >/dev/null || die "needs a Debian-family host with apt-get"
 
-# --- Debian packages -------------------------------------------------------
-need_pkgs=()
-for pkg in docker.io qemu-user-static binfmt-support debootstrap curl openssh-client; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || need_pkgs+=("$pkg")
-done
-# A host with a working engine from elsewhere (Docker Desktop, docker-ce) keeps it.
+# --- Controller programs ---------------------------------------------------
+# The list is bed/controller-tools; a host with a working engine from elsewhere
+# (Docker Desktop, docker-ce) keeps it and needs no dockerd of Debian's.
+# shellcheck source=bed/tools.sh
+. "$here/tools.sh"
 if docker info >/dev/null 2>&1; then
-  mapfile -t need_pkgs < <(printf '%s\n' "${need_pkgs[@]}" | grep -vxE 'docker.io|' || true)
-fi
-if [ ${#need_pkgs[@]} -gt 0 ]; then
-  say "installing ${need_pkgs[*]}"
-  apt-get update -qq || die "apt-get update failed: is the Debian mirror reachable?"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null \
-    || die "apt-get install ${need_pkgs[*]} failed"
+  ensure_tools --skip dockerd controller bed
+else
+  ensure_tools controller bed
 fi
 
 # --- Docker engine -----------------------------------------------------------

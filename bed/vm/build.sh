@@ -48,23 +48,11 @@ recipe_hash() {
 hash="$(recipe_hash)"
 final="$vm_dir/images/$hash"
 
-# Host tools; install only what is missing.
-declare -A tool_pkg=(
-    [qemu-system-x86_64]=qemu-system-x86
-    [qemu-img]=qemu-utils
-    [debootstrap]=debootstrap
-    [mkfs.ext4]=e2fsprogs
-)
-missing=()
-for tool in "${!tool_pkg[@]}"; do
-    command -v "$tool" >/dev/null 2>&1 || missing+=("${tool_pkg[$tool]}")
-done
-if ((${#missing[@]})); then
-    log "installing host packages: ${missing[*]}"
-    apt-get update -qq || die "apt-get update failed; is the Debian mirror reachable?"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
-        || die "could not install ${missing[*]}"
-fi
+# Host tools (the "vm" lines of bed/controller-tools); install only what is missing.
+say() { log "$@"; }
+# shellcheck source=bed/tools.sh
+. "$here/../tools.sh"
+ensure_tools vm
 
 mkdir -p "$vm_dir/images"
 # One build at a time; a second caller waits and then finds the image ready.
