@@ -18,7 +18,7 @@ case ${1:-} in
     ansible -i "$inventory" spark_cluster -m ansible.builtin.wait_for_connection -a timeout=180 -o
     ansible-playbook -i "$inventory" playbooks/site.yml
     ansible-playbook -i "$inventory" playbooks/cluster_status.yml
-    # The seed's job on the data site.yml put on every node.
+    # The original line count, on the data site.yml put on every node.
     ansible-playbook -i "$inventory" playbooks/line_count.yml -e line_count_path=/data/sample
     echo "[demo] up in $(( $(date +%s) - started )) s; remove it with: make demo-down"
     ;;

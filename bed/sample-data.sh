@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The demo's dataset: a few trip CSVs, small enough for ARM workers under
-# emulation (TESTBED.md), at .bed/data/sample. inventories/local syncs it to
+# emulation (docs/testbed.md), at .bed/data/sample. inventories/local syncs it to
 # /data/sample on every node; playbooks/line_count.yml counts 50,000 lines.
 # Deterministic, so every run makes the same bytes; idempotent.
 #

@@ -20,9 +20,9 @@ Prints the figures and the ratios against the targets: first sync <= 1.2 x hand
 rsync; resync <= 1 % of the first sync's bytes and <= 10 % of its time.
 
 --link-mbit N gives every worker's container an N Mbit/s link (a token bucket on
-its veth, on the host side: what the node receives), as the seed's Pi 3 boards
-have 100 Mbit/s Ethernet; the master keeps the bridge's speed, as a NUC's gigabit
-does. Hand rsync and the role go through the same links. Needs root and the
+its veth, on the host side: what the node receives), as the original setup's
+Pi 3 boards have 100 Mbit/s Ethernet; the master keeps the bridge's speed, as a
+NUC's gigabit does. Hand rsync and the role go through the same links. Needs root and the
 nodes to be docker containers named as in the inventory.
 """
 

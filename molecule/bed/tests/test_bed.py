@@ -10,7 +10,7 @@ inventory = testinfra.utils.ansible_runner.AnsibleRunner(os.environ["MOLECULE_IN
 testinfra_hosts = inventory.get_hosts("all")
 
 # Units that fail in any container under our flags: they want to write to
-# read-only parts of /sys or /proc (see shared TESTBED.md).
+# read-only parts of /sys or /proc (see docs/testbed.md).
 CONTAINER_UNITS = {
     "systemd-sysctl.service",
     "systemd-tmpfiles-setup.service",

@@ -46,7 +46,7 @@ def test_wait_module_names_a_stopped_worker_in_bounded_time():
     """With one worker stopped on purpose the module fails within its timeout and names it.
 
     It runs on the master, where the workers' names resolve through /etc/hosts,
-    so the message names the Pi as the seed's author would. Afterwards the
+    so the message names the Pi as the original setup's builder would. Afterwards the
     worker is started again and the module waits for the whole cluster.
     """
     victim = WORKERS[-2]

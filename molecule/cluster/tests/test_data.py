@@ -1,4 +1,4 @@
-"""The sample dataset sits at the same path on every node, and the seed's line count runs on it."""
+"""The sample dataset sits at the same path on every node; the original line count runs on it."""
 
 import hashlib
 import json
