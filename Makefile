@@ -11,6 +11,19 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/.collections
 export ANSIBLE_ROLES_PATH := $(CURDIR)/roles
 export PICLUSTER_BED_KEY := $(CURDIR)/.bed/ssh/id_ed25519
+# Mitogen for Ansible (opt-in: `make demo MITOGEN=1`): its mitogen_linear
+# strategy keeps one Python per node for a whole run instead of starting one
+# per task. ansible-core 2.19 deprecates third-party strategies, so nothing
+# here depends on it; the data scenario runs with it so the option keeps
+# working. Mitogen opens its own SSH connections and checks host keys unless
+# told not to (the bed's containers get new keys every time).
+export PICLUSTER_MITOGEN_STRATEGY = $(firstword $(wildcard $(VENV)/lib/python3*/site-packages/ansible_mitogen/plugins/strategy))
+MITOGEN ?= 0
+ifeq ($(MITOGEN),1)
+export ANSIBLE_STRATEGY_PLUGINS = $(PICLUSTER_MITOGEN_STRATEGY)
+export ANSIBLE_STRATEGY := mitogen_linear
+export ANSIBLE_HOST_KEY_CHECKING := False
+endif
 export PY_COLORS := 1
 export ANSIBLE_FORCE_COLOR := 1
 
