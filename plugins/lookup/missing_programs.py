@@ -18,7 +18,7 @@ description:
   - A name with a slash is taken as a path and must be an executable file.
 options:
   _terms:
-    description: Program names (or absolute paths).
+    description: Program names (or absolute paths), or lists of them.
     type: list
     elements: str
     required: true
@@ -72,4 +72,6 @@ def missing_programs(names, path=None):
 class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         self.set_options(var_options=variables, direct=kwargs)
-        return missing_programs([str(term) for term in terms])
+        # query('...', list_var) hands the list over as one term.
+        names = [str(name) for term in terms for name in (term if isinstance(term, list) else [term])]
+        return missing_programs(names)

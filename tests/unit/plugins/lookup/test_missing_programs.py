@@ -44,3 +44,12 @@ def test_the_lookup_reads_the_controller_path(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     assert LookupModule().run(["ssh", "rsync"], variables={}) == ["rsync (Debian package rsync)"]
     assert os.environ["PATH"] == str(tmp_path)
+
+
+def test_the_lookup_takes_a_list_as_one_term(tmp_path, monkeypatch):
+    # site.yml calls query('picluster.spark.missing_programs', a_list_variable).
+    python = _program(tmp_path, "python3")
+    _program(tmp_path, "ssh")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert LookupModule().run([["ssh", str(python)]], variables={}) == []
+    assert LookupModule().run([["ssh", "rsync"]], variables={}) == ["rsync (Debian package rsync)"]
