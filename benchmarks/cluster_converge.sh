@@ -2,14 +2,17 @@
 # How long site.yml takes on the emulated cluster (the nodes of
 # molecule/cluster as `make demo` stands them up: an x86_64 master, three
 # arm64 and one armhf worker; PICLUSTER_PI23_ARCH=amd64 measures the test
-# layout, pi2 and pi3 native):
+# layout, pi2 and pi3 native), with Ansible's default strategy and with
+# Mitogen's mitogen_linear, side by side in one run. For each strategy, on
+# new containers:
 #   1. the first converge, from bare images,
 #   2. a rerun with nothing to change (its changed count is printed too),
 #   3. `--tags spark` on the converged cluster.
-# The containers are created first and removed at the end (KEEP=1 keeps them).
+# Then the ratios the project aims at: no-op / first and tags / no-op.
 #
-# Usage: benchmarks/cluster_converge.sh      (root; after `make venv bed`;
-#        not while the demo or the cluster scenario is up: same names)
+# Usage: benchmarks/cluster_converge.sh [default] [mitogen]   (root; after
+#        `make venv bed`; not while the demo or the cluster scenario is up:
+#        same names). KEEP=1 keeps the last strategy's containers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -20,7 +23,10 @@ export PICLUSTER_BED_KEY="$root/.bed/ssh/id_ed25519"
 inventory=inventories/local
 scenario=cluster
 export PICLUSTER_PI23_ARCH=${PICLUSTER_PI23_ARCH:-arm64}
+strategies=("$@")
+[ ${#strategies[@]} -gt 0 ] || strategies=(default mitogen)
 logs=$(mktemp -d)
+mitogen_plugins=$(ls -d "$root"/.venv/lib/python3*/site-packages/ansible_mitogen/plugins/strategy 2>/dev/null | head -n 1)
 
 cleanup() {
   if [ "${KEEP:-0}" != 1 ]; then
@@ -47,16 +53,46 @@ timed_run() {
   awk -v a="$started" -v b="$ended" -v c="$changed" 'BEGIN { printf "%.1f %s\n", b - a, c }'
 }
 
-echo "[bench] creating the cluster's containers (logs in $logs)"
-molecule destroy -s "$scenario" >"$logs/destroy-before.log" 2>&1 || true
-molecule create -s "$scenario" >"$logs/create.log" 2>&1
-ansible -i "$inventory" spark_cluster -m ansible.builtin.wait_for_connection -a timeout=300 >"$logs/connect.log" 2>&1
+declare -A seconds changed
+for strategy in "${strategies[@]}"; do
+  case $strategy in
+    default) unset ANSIBLE_STRATEGY ANSIBLE_STRATEGY_PLUGINS ANSIBLE_HOST_KEY_CHECKING ;;
+    mitogen)
+      [ -n "$mitogen_plugins" ] || { echo "[bench] no ansible_mitogen in .venv: make venv" >&2; exit 1; }
+      export ANSIBLE_STRATEGY=mitogen_linear ANSIBLE_STRATEGY_PLUGINS=$mitogen_plugins
+      # Mitogen checks host keys itself; the containers are new every time.
+      export ANSIBLE_HOST_KEY_CHECKING=False
+      ;;
+    *) echo "usage: $0 [default] [mitogen]" >&2; exit 2 ;;
+  esac
+  echo "[bench] $strategy: creating the cluster's containers (logs in $logs)"
+  (unset ANSIBLE_STRATEGY ANSIBLE_STRATEGY_PLUGINS
+    molecule destroy -s "$scenario" >"$logs/destroy-before-$strategy.log" 2>&1 || true
+    molecule create -s "$scenario" >"$logs/create-$strategy.log" 2>&1)
+  ansible -i "$inventory" spark_cluster -m ansible.builtin.wait_for_connection -a timeout=300 >"$logs/connect-$strategy.log" 2>&1
+  for step in first noop tags; do
+    args=()
+    [ "$step" = tags ] && args=(--tags spark)
+    read -r "seconds[$strategy-$step]" "changed[$strategy-$step]" < <(timed_run "$strategy-$step" "${args[@]}")
+    echo "[bench] $strategy $step: ${seconds[$strategy-$step]} s, changed ${changed[$strategy-$step]}"
+  done
+done
 
-read -r first first_changed < <(timed_run first-converge)
-read -r noop noop_changed < <(timed_run noop-rerun)
-read -r tags tags_changed < <(timed_run tags-spark --tags spark)
-
-printf '\n%-40s %10s %9s\n' "site.yml on the emulated cluster" "seconds" "changed"
-printf '%-40s %10s %9s\n' "first converge from bare images" "$first" "$first_changed"
-printf '%-40s %10s %9s\n' "no-op rerun" "$noop" "$noop_changed"
-printf '%-40s %10s %9s\n' "--tags spark (converged cluster)" "$tags" "$tags_changed"
+printf '\n%-36s' "site.yml on the emulated cluster"
+for strategy in "${strategies[@]}"; do printf ' %12s %8s' "$strategy s" "changed"; done
+printf '\n'
+for step in first noop tags; do
+  case $step in
+    first) label="first converge from bare images" ;;
+    noop) label="no-op rerun" ;;
+    tags) label="--tags spark (converged cluster)" ;;
+  esac
+  printf '%-36s' "$label"
+  for strategy in "${strategies[@]}"; do printf ' %12s %8s' "${seconds[$strategy-$step]}" "${changed[$strategy-$step]}"; done
+  printf '\n'
+done
+for strategy in "${strategies[@]}"; do
+  awk -v s="$strategy" -v f="${seconds[$strategy-first]}" -v n="${seconds[$strategy-noop]}" -v t="${seconds[$strategy-tags]}" \
+    'BEGIN { printf "%s: no-op / first = %.0f %%, tags / no-op = %.0f %%\n", s, 100 * n / f, 100 * t / n }'
+done
+echo "[bench] logs: $logs"

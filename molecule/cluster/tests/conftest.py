@@ -71,15 +71,19 @@ def ansible_env():
     return env
 
 
-def run_ansible(command, timeout=1800):
+def run_ansible(command, timeout=1800, path=None):
     """Run an ansible or ansible-playbook command line from the project.
 
     Returns (rc, its JSON report, seconds it took); fails the test when there
-    is no report (an error before the first task, with stderr shown).
+    is no report (an error before the first task, with stderr shown). `path`
+    replaces the controller's PATH (a controller that lacks a program).
     """
+    env = ansible_env()
+    if path is not None:
+        env["PATH"] = path
     started = time.monotonic()
     result = subprocess.run(
-        command, env=ansible_env(), cwd=PROJECT, capture_output=True, text=True, timeout=timeout, check=False
+        command, env=env, cwd=PROJECT, capture_output=True, text=True, timeout=timeout, check=False
     )
     took = time.monotonic() - started
     try:
@@ -89,7 +93,7 @@ def run_ansible(command, timeout=1800):
     return result.returncode, report, took
 
 
-def run_site(*args, inventories=(), replace_inventory=False, timeout=1800):
+def run_site(*args, inventories=(), replace_inventory=False, timeout=1800, path=None):
     """Run playbooks/site.yml against the scenario's nodes; return (rc, json report).
 
     `inventories` are added after the scenario's inventory, or replace it.
@@ -97,7 +101,9 @@ def run_site(*args, inventories=(), replace_inventory=False, timeout=1800):
     command = ["ansible-playbook"] + ([] if replace_inventory else ["-i", INVENTORY_FILE])
     for extra in inventories:
         command += ["-i", str(extra)]
-    rc, report, _ = run_ansible([*command, str(PROJECT / "playbooks" / "site.yml"), *args], timeout=timeout)
+    rc, report, _ = run_ansible(
+        [*command, str(PROJECT / "playbooks" / "site.yml"), *args], timeout=timeout, path=path
+    )
     return rc, report
 
 
