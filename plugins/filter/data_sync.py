@@ -11,6 +11,11 @@ import posixpath
 import re
 
 from ansible.errors import AnsibleFilterError
+from ansible_collections.picluster.spark.plugins.module_utils.system_paths import (
+    is_system_dir,
+    system_tree_of,
+    under,
+)
 
 DATASET_KEYS = ("name", "src", "dest", "src_on", "delete", "bwlimit_kbps", "verify", "compress")
 SRC_ON = ("controller", "master")
@@ -28,10 +33,6 @@ _STAT_PATTERNS = {
     "bytes_received": re.compile(r"^Total bytes received: (\d+)"),
 }
 _RATE = re.compile(r"^sent \d+ bytes\s+received \d+ bytes\s+(\d+)(?:[.,](\d+))? bytes/sec")
-
-
-def _under(path, tree):
-    return tree in ("/", path) or path.startswith(tree + "/")
 
 
 def _normalize(index, dataset, defaults, problems):
@@ -92,30 +93,31 @@ def _source_problems(label, item):
     return found
 
 
-def _dest_problem(label, name, dest, forbidden_dests, forbidden_trees):
+def _dest_problem(label, name, dest):
     if not dest:
         return f"{label}: dest is empty"
     if not dest.startswith("/"):
         return f"{label}: dest must be an absolute path, got {dest!r}"
     if posixpath.normpath(dest) != dest or "//" in dest:
         return f"{label}: dest must be a normalized path (no '.', '..' or '//'), got {dest!r}"
-    if dest in forbidden_dests:
+    if is_system_dir(dest):
         return (
             f"{label}: dest {dest} is a system directory; "
             f"give the dataset a directory of its own, such as /data/{name or 'NAME'}"
         )
-    tree = next((t for t in forbidden_trees if _under(dest, t)), None)
+    tree = system_tree_of(dest)
     if tree is not None:
         return f"{label}: dest {dest} lies under {tree}, which holds the system, not data"
     return None
 
 
-def plan(datasets, defaults, forbidden_dests, forbidden_trees):
+def plan(datasets, defaults):
     """Fill in the defaults and check the declaration of every dataset.
 
     Returns {"datasets": [...], "problems": [...]}; no problems means every dataset has
     all keys, a unique name, an absolute src, and a safe, normalized dest that is
-    neither shared with nor nested in another dataset's dest.
+    neither shared with nor nested in another dataset's dest. Safe means outside the
+    system directories of module_utils/system_paths.py, which nfs_share refuses too.
     """
     problems = []
     if not isinstance(datasets, list):
@@ -137,14 +139,14 @@ def plan(datasets, defaults, forbidden_dests, forbidden_trees):
         names.add(name)
         problems.extend(_source_problems(label, item))
         dest = item["dest"]
-        problem = _dest_problem(label, name, dest, forbidden_dests, forbidden_trees)
+        problem = _dest_problem(label, name, dest)
         if problem:
             problems.append(problem)
             continue
         for other_name, other_dest in dests:
             if dest == other_dest:
                 problems.append(f"{label}: dest {dest} is also the dest of dataset {other_name!r}")
-            elif _under(dest, other_dest) or _under(other_dest, dest):
+            elif under(dest, other_dest) or under(other_dest, dest):
                 problems.append(
                     f"{label}: dest {dest} and the dest {other_dest} of dataset {other_name!r} are nested; "
                     "syncing (and deleting in) one would touch the other"

@@ -22,8 +22,6 @@ DEFAULTS = {
     "verify": False,
     "compress": False,
 }
-FORBIDDEN = ["/", "/etc", "/home", "/opt", "/srv", "/usr", "/var"]
-TREES = ["/etc", "/usr", "/proc"]
 
 STATS_FIRST = """\
 <<CHANGED>>>f+++++++++ big.csv
@@ -73,7 +71,7 @@ def ds(name="a", src="/srv/a", dest="/data/a", **extra):
 
 
 def plan(*datasets):
-    return ds_filter.plan(list(datasets), DEFAULTS, FORBIDDEN, TREES)
+    return ds_filter.plan(list(datasets), DEFAULTS)
 
 
 def problems(*datasets):
@@ -116,20 +114,25 @@ def test_plan_expands_home_only_on_the_controller(monkeypatch):
     ],
 )
 def test_plan_reports_bad_shapes(bad, message):
-    result = ds_filter.plan([bad], DEFAULTS, FORBIDDEN, TREES)
+    result = ds_filter.plan([bad], DEFAULTS)
     assert result["datasets"] == []
     assert len(result["problems"]) == 1
     assert message in result["problems"][0]
 
 
 def test_plan_of_something_not_a_list():
-    assert ds_filter.plan({"name": "a"}, DEFAULTS, FORBIDDEN, TREES)["problems"][0].startswith(
+    assert ds_filter.plan({"name": "a"}, DEFAULTS)["problems"][0].startswith(
         "data_sync_datasets must be a list"
     )
 
 
 def test_sound_declaration_has_no_problems():
     assert problems(ds(), ds(name="b", dest="/data/b"), ds(name="c", dest="/srv/data/c")) == []
+
+
+@pytest.mark.parametrize("dest", ["/opt/datasets", "/var/lib/data", "/home/pi/data", "/mnt/usb/data"])
+def test_a_directory_of_its_own_below_a_system_directory_is_fine(dest):
+    assert problems(ds(dest=dest)) == []
 
 
 @pytest.mark.parametrize(
@@ -150,6 +153,12 @@ def test_sound_declaration_has_no_problems():
         ("/var", "system directory"),
         ("/usr/share/data", "lies under /usr"),
         ("/proc/1", "lies under /proc"),
+        # The shared list (module_utils/system_paths.py) that nfs_share reads too.
+        ("/opt/spark", "system directory"),
+        ("/var/lib/nfs", "system directory"),
+        ("/tmp/data", "lies under /tmp"),
+        ("/root/data", "lies under /root"),
+        ("/var/lib/nfs/data", "lies under /var/lib/nfs"),
     ],
 )
 def test_dangerous_or_malformed_dest_is_refused(dest, message):
