@@ -1,0 +1,116 @@
+# Copyright: (c) 2026, picluster.spark maintainers
+# Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
+"""Filters that derive the cluster from the inventory: who is master, every node's
+address and name, the master's URLs, what the workers offer together.
+
+playbooks/vars/cluster.yml calls them once per value the roles receive; they are
+plain functions, so tests/unit can call them with dicts for groups and hostvars.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.picluster.spark.plugins.filter.spark_memory import spark_memory_mb
+
+# The roles' defaults, for hosts whose inventory does not set these.
+MASTER_PORT = 7077
+MASTER_WEBUI_PORT = 8080
+WORKER_CORES = 4
+WORKER_MEMORY = "1g"
+
+_MISSING = object()
+
+
+def _var(hostvars, host, name, default):
+    """A host's inventory variable, or ``default`` when the host or the variable is not there."""
+    if host not in hostvars:
+        return default
+    return hostvars[host].get(name, default)
+
+
+def _address(hostvars, host):
+    # Set but empty is kept (and refused by the roles' checks), as Jinja's default() did.
+    address = _var(hostvars, host, "picluster_address", _MISSING)
+    if address is _MISSING:
+        address = _var(hostvars, host, "ansible_host", host)
+    return address
+
+
+def _url_host(address):
+    text = str(address)
+    return f"[{text}]" if ":" in text else text
+
+
+def layout(groups, hostvars):
+    """The cluster as groups spark_master, spark_workers, spark_cluster and hostvars describe it.
+
+    Returns master ("" without one), workers, address_of {host: address} and nodes
+    [{name, address}] for every host of spark_cluster, master_address, master_url
+    (spark://), master_ui (http://) and worker_addresses.
+    """
+    master = next(iter(groups.get("spark_master") or []), "")
+    workers = list(groups.get("spark_workers") or [])
+    cluster = list(groups.get("spark_cluster") or [])
+    address_of = {host: _address(hostvars, host) for host in cluster}
+    nodes = [
+        {
+            "name": _var(hostvars, host, "pi_base_hostname", host.split(".")[0]),
+            "address": address_of[host],
+        }
+        for host in cluster
+    ]
+    master_address = address_of.get(master, "")
+    url_host = _url_host(master_address)
+    port = _var(hostvars, master, "spark_master_port", MASTER_PORT)
+    webui_port = _var(hostvars, master, "spark_master_webui_port", MASTER_WEBUI_PORT)
+    return {
+        "master": master,
+        "workers": workers,
+        "address_of": address_of,
+        "nodes": nodes,
+        "master_address": master_address,
+        "master_url": f"spark://{url_host}:{port}",
+        "master_ui": f"http://{url_host}:{webui_port}",
+        # A worker outside spark_cluster gets its address by the same rule.
+        "worker_addresses": [address_of[w] if w in address_of else _address(hostvars, w) for w in workers],
+    }
+
+
+def _as_int(value):
+    """Jinja's int filter: a value that is not a number counts 0.
+
+    A bad spark_worker_cores is reported by the spark_worker pre-flight with its own
+    message; the total must not fail before that.
+    """
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            pass
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        try:
+            return int(float(value))
+        except (TypeError, ValueError, OverflowError):
+            return 0
+
+
+def worker_totals(workers, hostvars):
+    """What the workers offer together: {cores, memory_mb}, from each one's
+    spark_worker_cores and spark_worker_memory (the role defaults where unset).
+
+    An unreadable memory size fails, with the spark_memory_mb filter's message.
+    """
+    return {
+        "cores": sum(_as_int(_var(hostvars, w, "spark_worker_cores", WORKER_CORES)) for w in workers),
+        "memory_mb": sum(
+            spark_memory_mb(_var(hostvars, w, "spark_worker_memory", WORKER_MEMORY)) for w in workers
+        ),
+    }
+
+
+class FilterModule:
+    """Filters that derive the cluster from the inventory."""
+
+    def filters(self):
+        return {"cluster_layout": layout, "cluster_worker_totals": worker_totals}

@@ -1,0 +1,132 @@
+"""Unit tests of the cluster filters: the values playbooks/vars/cluster.yml hands to the roles."""
+
+import pytest
+from ansible.errors import AnsibleFilterError
+from ansible_collections.picluster.spark.plugins.filter import cluster
+
+GROUPS = {
+    "all": ["nuc", "pi1", "pi2"],
+    "spark_master": ["nuc"],
+    "spark_workers": ["pi1", "pi2"],
+    "spark_cluster": ["nuc", "pi1", "pi2"],
+}
+HOSTVARS = {
+    "nuc": {"ansible_host": "192.168.1.10"},
+    "pi1": {"ansible_host": "192.168.1.11"},
+    "pi2": {"ansible_host": "192.168.1.12"},
+}
+
+
+def test_filters_are_registered_under_their_documented_names():
+    assert cluster.FilterModule().filters() == {
+        "cluster_layout": cluster.layout,
+        "cluster_worker_totals": cluster.worker_totals,
+    }
+
+
+def test_layout_of_the_example_inventory():
+    assert cluster.layout(GROUPS, HOSTVARS) == {
+        "master": "nuc",
+        "workers": ["pi1", "pi2"],
+        "address_of": {"nuc": "192.168.1.10", "pi1": "192.168.1.11", "pi2": "192.168.1.12"},
+        "nodes": [
+            {"name": "nuc", "address": "192.168.1.10"},
+            {"name": "pi1", "address": "192.168.1.11"},
+            {"name": "pi2", "address": "192.168.1.12"},
+        ],
+        "master_address": "192.168.1.10",
+        "master_url": "spark://192.168.1.10:7077",
+        "master_ui": "http://192.168.1.10:8080",
+        "worker_addresses": ["192.168.1.11", "192.168.1.12"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("node", "address"),
+    [
+        ({"picluster_address": "10.0.0.5", "ansible_host": "192.168.1.11"}, "10.0.0.5"),
+        ({"ansible_host": "192.168.1.11"}, "192.168.1.11"),
+        ({}, "pi1"),  # the inventory name, resolved by DNS or /etc/hosts
+        ({"picluster_address": "", "ansible_host": "192.168.1.11"}, ""),  # set is set; the roles refuse ""
+    ],
+)
+def test_a_node_address_is_picluster_address_then_ansible_host_then_its_name(node, address):
+    groups = {"spark_workers": ["pi1"], "spark_cluster": ["pi1"]}
+    assert cluster.layout(groups, {"pi1": node})["address_of"] == {"pi1": address}
+
+
+def test_node_names_are_pi_base_hostname_or_the_short_inventory_name():
+    groups = {"spark_cluster": ["pi1.lan", "pi2.lan"]}
+    hostvars = {"pi1.lan": {}, "pi2.lan": {"pi_base_hostname": "rpi-two"}}
+    assert [n["name"] for n in cluster.layout(groups, hostvars)["nodes"]] == ["pi1", "rpi-two"]
+
+
+def test_master_ports_come_from_the_master():
+    hostvars = dict(
+        HOSTVARS,
+        nuc={"ansible_host": "nuc.lan", "spark_master_port": 7078, "spark_master_webui_port": "8081"},
+    )
+    view = cluster.layout(GROUPS, hostvars)
+    assert (view["master_url"], view["master_ui"]) == ("spark://nuc.lan:7078", "http://nuc.lan:8081")
+
+
+def test_an_ipv6_master_is_bracketed_in_urls_only():
+    hostvars = dict(HOSTVARS, nuc={"picluster_address": "fd00::10"})
+    view = cluster.layout(GROUPS, hostvars)
+    assert view["master_address"] == "fd00::10"
+    assert view["master_url"] == "spark://[fd00::10]:7077"
+    assert view["master_ui"] == "http://[fd00::10]:8080"
+
+
+def test_without_a_master_the_urls_have_no_host():
+    view = cluster.layout({"spark_workers": ["w1"], "spark_cluster": ["w1"]}, {"w1": {}})
+    assert view["master"] == ""
+    assert view["master_address"] == ""
+    assert view["master_url"] == "spark://:7077"
+    assert view["master_ui"] == "http://:8080"
+
+
+def test_empty_inventory():
+    view = cluster.layout({"all": []}, {})
+    assert (view["master"], view["workers"], view["nodes"], view["worker_addresses"]) == ("", [], [], [])
+
+
+def test_only_the_first_master_counts():
+    assert cluster.layout(dict(GROUPS, spark_master=["nuc", "pi1"]), HOSTVARS)["master"] == "nuc"
+
+
+def test_a_worker_outside_spark_cluster_gets_its_address_by_the_same_rule():
+    # The YAML's map('extract') left an undefined value here.
+    groups = {"spark_master": ["nuc"], "spark_workers": ["pi1", "pi9"], "spark_cluster": ["nuc", "pi1"]}
+    hostvars = dict(HOSTVARS, pi9={"ansible_host": "192.168.1.19"})
+    view = cluster.layout(groups, hostvars)
+    assert view["worker_addresses"] == ["192.168.1.11", "192.168.1.19"]
+    assert "pi9" not in view["address_of"]
+
+
+def test_worker_totals_use_the_role_defaults_where_unset():
+    assert cluster.worker_totals(["pi1", "pi2"], HOSTVARS) == {"cores": 8, "memory_mb": 2048}
+
+
+def test_worker_totals_add_each_worker():
+    hostvars = {
+        "pi1": {"spark_worker_cores": 2, "spark_worker_memory": "512m"},
+        "pi2": {"spark_worker_cores": "3", "spark_worker_memory": "2g"},
+        "pi3": {"spark_worker_memory": 1024},
+    }
+    assert cluster.worker_totals(["pi1", "pi2", "pi3"], hostvars) == {"cores": 9, "memory_mb": 3584}
+
+
+def test_worker_totals_of_no_workers():
+    assert cluster.worker_totals([], {}) == {"cores": 0, "memory_mb": 0}
+
+
+@pytest.mark.parametrize(("cores", "counted"), [("four", 0), ("2.0", 2), (None, 0), (3.7, 3)])
+def test_unreadable_cores_count_as_jinja_int_counts_them(cores, counted):
+    # spark_worker's pre-flight refuses them with its own message.
+    assert cluster.worker_totals(["pi1"], {"pi1": {"spark_worker_cores": cores}})["cores"] == counted
+
+
+def test_unreadable_memory_fails_with_the_spark_memory_mb_message():
+    with pytest.raises(AnsibleFilterError, match=r"^spark_memory_mb: cannot read memory size '1\.5g'"):
+        cluster.worker_totals(["pi1"], {"pi1": {"spark_worker_memory": "1.5g"}})
