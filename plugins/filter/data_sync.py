@@ -201,6 +201,41 @@ def in_place(dataset, host, master_host):
     )
 
 
+def sources(datasets, controller, master):
+    """What each dataset's source is: {name: the data_sync_probe measurement of its src}.
+
+    controller, master: the registered data_sync_probe results that measured the
+    sources on the controller and on the master (master may be a skipped result
+    when no dataset comes from it).
+    """
+    found = {}
+    for dataset in datasets:
+        probe = controller if dataset["src_on"] == "controller" else master
+        measured = (probe or {}).get("measured") or {}
+        if dataset["src"] not in measured:
+            raise AnsibleFilterError(
+                f"data_sync_sources: the {dataset['src_on']} probe did not measure {dataset['src']} "
+                f"(dataset {dataset['name']!r})"
+            )
+        found[dataset["name"]] = measured[dataset["src"]]
+    return found
+
+
+def source_problems(datasets, sources_by_name, controller_rsync):
+    """One sentence per source that is missing or neither a directory nor a regular
+    file, after one for a controller without rsync (synchronize needs it at both ends)."""
+    problems = [] if controller_rsync else ["the controller has no rsync; install it (apt install rsync)"]
+    for dataset in datasets:
+        source = sources_by_name[dataset["name"]]
+        if source["exists"] and source["kind"] != "other":
+            continue
+        what = "is neither a directory nor a regular file" if source["exists"] else "does not exist"
+        problems.append(
+            f"dataset '{dataset['name']}': source {dataset['src']} on the {dataset['src_on']} {what}"
+        )
+    return problems
+
+
 def space_problems(datasets, dry_bytes, sources, space, reserve_bytes, host, master_host):  # noqa: PLR0917
     """Check that every filesystem of the node can take what will arrive on it.
 
@@ -274,6 +309,9 @@ class FilterModule:
     def filters(self):
         return {
             "data_sync_plan": plan,
+            "data_sync_sources": sources,
+            "data_sync_source_problems": source_problems,
+            "data_sync_in_place": in_place,
             "data_sync_rsync_stats": rsync_stats,
             "data_sync_space_problems": space_problems,
             "data_sync_report_table": report_table,

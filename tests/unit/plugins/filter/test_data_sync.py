@@ -285,3 +285,98 @@ def test_report_table_lines_up():
     assert lines[2].startswith("pi2")
     assert lines[-1] == "transfer wall time, all nodes: 4.2 s"
     assert len({len(line) for line in lines[:3]}) == 1
+
+
+def test_filters_are_registered_under_their_documented_names():
+    assert set(ds_filter.FilterModule().filters()) == {
+        "data_sync_plan",
+        "data_sync_sources",
+        "data_sync_source_problems",
+        "data_sync_in_place",
+        "data_sync_rsync_stats",
+        "data_sync_space_problems",
+        "data_sync_report_table",
+    }
+
+
+CONTROLLER = {
+    "rsync": "/usr/bin/rsync",
+    "measured": {
+        "/srv/a": {"exists": True, "kind": "directory", "bytes": 5},
+        "/srv/gone": {"exists": False, "kind": "missing", "bytes": 0},
+    },
+}
+MASTER = {
+    "measured": {
+        "/data/m": {"exists": True, "kind": "file", "bytes": 3},
+        "/dev/null": {"exists": True, "kind": "other", "bytes": 0},
+    }
+}
+
+
+def test_sources_come_from_the_probe_where_each_source_is():
+    datasets = plan(ds(), ds(name="m", src="/data/m", dest="/data/mm", src_on="master"))["datasets"]
+    assert ds_filter.sources(datasets, CONTROLLER, MASTER) == {
+        "a": CONTROLLER["measured"]["/srv/a"],
+        "m": MASTER["measured"]["/data/m"],
+    }
+
+
+def test_sources_without_master_datasets_accept_a_skipped_master_probe():
+    assert ds_filter.sources(plan(ds())["datasets"], CONTROLLER, {"skipped": True, "changed": False}) == {
+        "a": CONTROLLER["measured"]["/srv/a"]
+    }
+
+
+def test_a_source_the_probe_did_not_measure_fails_clearly():
+    with pytest.raises(AnsibleFilterError, match=r"the master probe did not measure /data/x \(dataset 'x'\)"):
+        ds_filter.sources(
+            plan(ds(name="x", src="/data/x", src_on="master"))["datasets"], CONTROLLER, {"skipped": True}
+        )
+
+
+def _source_problems(controller_rsync, *datasets):
+    items = plan(*datasets)["datasets"]
+    return ds_filter.source_problems(items, ds_filter.sources(items, CONTROLLER, MASTER), controller_rsync)
+
+
+def test_sound_sources_have_no_problems():
+    assert (
+        _source_problems(
+            "/usr/bin/rsync", ds(), ds(name="m", src="/data/m", dest="/data/mm", src_on="master")
+        )
+        == []
+    )
+
+
+def test_missing_and_odd_sources_and_no_rsync_are_each_named():
+    assert _source_problems(
+        None,
+        ds(),
+        ds(name="g", src="/srv/gone", dest="/data/g"),
+        ds(name="n", src="/dev/null", dest="/data/n", src_on="master"),
+    ) == [
+        "the controller has no rsync; install it (apt install rsync)",
+        "dataset 'g': source /srv/gone on the controller does not exist",
+        "dataset 'n': source /dev/null on the master is neither a directory nor a regular file",
+    ]
+
+
+@pytest.mark.parametrize("rsync", [None, "", False])
+def test_no_rsync_on_the_controller_is_a_problem(rsync):
+    assert _source_problems(rsync, ds()) == ["the controller has no rsync; install it (apt install rsync)"]
+
+
+@pytest.mark.parametrize(
+    ("dataset", "host", "expected"),
+    [
+        ({"src_on": "master", "src": "/data/m", "dest": "/data/m"}, "master", True),
+        ({"src_on": "master", "src": "/data/m/", "dest": "/data/m"}, "master", True),
+        ({"src_on": "master", "src": "/data/m//", "dest": "/data/m"}, "master", True),
+        ({"src_on": "master", "src": "/data/m", "dest": "/data/m"}, "pi1", False),
+        ({"src_on": "master", "src": "/data/src", "dest": "/data/m"}, "master", False),
+        ({"src_on": "controller", "src": "/data/m", "dest": "/data/m"}, "master", False),
+    ],
+)
+def test_in_place_only_on_the_master_for_its_own_source_at_dest(dataset, host, expected):
+    assert ds_filter.in_place(dataset, host, "master") is expected
