@@ -5,9 +5,13 @@ root; without it (a bare pytest run) the same link is made in a temporary
 directory, so plugins that import their module_utils by full name load.
 """
 
+import os
 import pathlib
+import subprocess
 import sys
 import tempfile
+
+import pytest
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 
@@ -26,3 +30,43 @@ def _collections_root():
 COLLECTIONS_ROOT = _collections_root()
 if str(COLLECTIONS_ROOT) not in sys.path:
     sys.path.insert(0, str(COLLECTIONS_ROOT))
+
+
+@pytest.fixture
+def ansible_debug(tmp_path):
+    """Run `ansible localhost -m debug -a msg=TEMPLATE` with this collection and no other
+    configuration; returns the finished process (stdout and stderr as text)."""
+    # An empty config: the repo's (or the user's) must not change what is tested.
+    (tmp_path / "ansible.cfg").write_text("[defaults]\n")
+    env = dict(
+        os.environ,
+        ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS_ROOT),
+        ANSIBLE_CONFIG=str(tmp_path / "ansible.cfg"),
+        ANSIBLE_LOCAL_TEMP=str(tmp_path),
+        ANSIBLE_NOCOLOR="1",
+    )
+    ansible = pathlib.Path(sys.executable).parent / "ansible"
+
+    def run(template):
+        return subprocess.run(
+            [
+                str(ansible),
+                "localhost",
+                "-c",
+                "local",
+                "-i",
+                "localhost,",
+                "-m",
+                "ansible.builtin.debug",
+                "-a",
+                f"msg={template}",
+            ],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    return run

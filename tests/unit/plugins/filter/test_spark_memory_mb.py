@@ -1,10 +1,5 @@
 """The spark_memory_mb filter: the module's parser, with Ansible's filter error."""
 
-import os
-import pathlib
-import subprocess
-import sys
-
 import pytest
 from ansible.errors import AnsibleFilterError
 from ansible_collections.picluster.spark.plugins.filter import spark_memory
@@ -34,67 +29,15 @@ def test_filter_fails_with_the_parser_message(value):
     assert "use a whole number of MB or Spark notation" in str(caught.value)
 
 
-def _ansible_env(tmp_path):
-    # The tree that holds ansible_collections/picluster/spark (see tests/unit/conftest.py).
-    collections_root = pathlib.Path(spark_memory.__file__).parents[5]
-    # An empty config: the repo's (or the user's) must not change what is tested.
-    (tmp_path / "ansible.cfg").write_text("[defaults]\n")
-    return dict(
-        os.environ,
-        ANSIBLE_COLLECTIONS_PATH=str(collections_root),
-        ANSIBLE_CONFIG=str(tmp_path / "ansible.cfg"),
-        ANSIBLE_LOCAL_TEMP=str(tmp_path),
-        ANSIBLE_NOCOLOR="1",
-    )
-
-
-def test_filter_runs_in_a_play_by_its_full_name(tmp_path):
-    ansible = pathlib.Path(sys.executable).parent / "ansible"
-    out = subprocess.run(
-        [
-            str(ansible),
-            "localhost",
-            "-c",
-            "local",
-            "-i",
-            "localhost,",
-            "-m",
-            "ansible.builtin.debug",
-            "-a",
-            "msg={{ ['4g', '512m', 1024, '1t'] | map('picluster.spark.spark_memory_mb') | join(',') }}",
-        ],
-        env=_ansible_env(tmp_path),
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+def test_filter_runs_in_a_play_by_its_full_name(ansible_debug):
+    out = ansible_debug(
+        "{{ ['4g', '512m', 1024, '1t'] | map('picluster.spark.spark_memory_mb') | join(',') }}"
     )
     assert out.returncode == 0, out.stdout + out.stderr
     assert '"msg": "4096,512,1024,1048576"' in out.stdout
 
 
-def test_filter_error_fails_the_task(tmp_path):
-    ansible = pathlib.Path(sys.executable).parent / "ansible"
-    out = subprocess.run(
-        [
-            str(ansible),
-            "localhost",
-            "-c",
-            "local",
-            "-i",
-            "localhost,",
-            "-m",
-            "ansible.builtin.debug",
-            "-a",
-            "msg={{ '1.5g' | picluster.spark.spark_memory_mb }}",
-        ],
-        env=_ansible_env(tmp_path),
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+def test_filter_error_fails_the_task(ansible_debug):
+    out = ansible_debug("{{ '1.5g' | picluster.spark.spark_memory_mb }}")
     assert out.returncode != 0
     assert "spark_memory_mb: cannot read memory size '1.5g'" in out.stdout + out.stderr
