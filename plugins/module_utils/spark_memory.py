@@ -57,3 +57,22 @@ def parse_memory_mb(value):
     if mb < 0:
         raise SparkMemoryError(f"memory size {value!r} is negative: {_HINT}")
     return mb
+
+
+def is_written_notation(value):
+    """True when ``value`` can be written as is where Spark reads a memory size.
+
+    The roles put their memory settings verbatim into a systemd unit (--memory,
+    SPARK_DAEMON_MEMORY), so on top of what parse_memory_mb reads, the value must
+    be a whole number or a string without whitespace: no float (2048.0 is not
+    Spark notation) and no spaces or newline around or inside.
+    """
+    if isinstance(value, (bool, float)):
+        return False
+    if isinstance(value, str) and (not value or any(c.isspace() for c in value)):
+        return False
+    try:
+        parse_memory_mb(value)
+    except SparkMemoryError:
+        return False
+    return True

@@ -3,6 +3,7 @@
 import pytest
 from ansible_collections.picluster.spark.plugins.module_utils.spark_memory import (
     SparkMemoryError,
+    is_written_notation,
     parse_memory_mb,
 )
 
@@ -63,3 +64,36 @@ def test_error_is_a_value_error():
     # Callers that only know ValueError still catch it.
     with pytest.raises(ValueError, match="cannot read"):
         parse_memory_mb("1,5g")
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["1g", "4G", "512m", "512MB", "1gb", "1t", "1p", "100b", "1024", 1024, 0, "0", "1kb", "4gB"],
+)
+def test_written_notation_takes_what_spark_and_a_unit_file_take(value):
+    assert is_written_notation(value) is True
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "4x",
+        "4bb",
+        "g",
+        "",
+        "1.5g",
+        "-1g",
+        -1,
+        True,
+        None,
+        ["1g"],
+        2048.0,  # parse_memory_mb reads it; Spark does not read "2048.0"
+        " 1g",  # parse_memory_mb trims; the unit file would not
+        "1g ",
+        "4 g",
+        "1g\n",  # the roles' regex let this through (Python's $ matches before a newline)
+        "\uff11g",  # a full-width digit one
+    ],
+)
+def test_written_notation_refuses_what_spark_or_a_unit_file_would_not_take(value):
+    assert is_written_notation(value) is False
