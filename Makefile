@@ -101,8 +101,12 @@ scenario-%:
 .PHONY: test
 test: lint units build molecule
 
+# The venv (downloads) and the bed (mostly emulated image builds) are made
+# side by side; each prints its output in one piece when it is done.
 .PHONY: demo
-demo: venv bed
+demo:
+	@echo "[demo] making the venv and the bed side by side (packages, dockerd, node images, Spark archive)"
+	$(MAKE) --no-print-directory --output-sync=target -j2 venv bed
 	bed/demo.sh up
 
 .PHONY: demo-down
