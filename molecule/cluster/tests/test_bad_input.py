@@ -92,6 +92,12 @@ def test_a_controller_without_a_program_it_needs(tmp_path, program, expected):
     assert_stopped_in_preflight(rc, report, expected)
 
 
+def test_a_controller_without_the_python_its_tasks_use():
+    # Tasks delegated to the controller run the Python localhost names.
+    rc, report = run_site("-e", "ansible_python_interpreter=/nonexistent/python3")
+    assert_stopped_in_preflight(rc, report, "lacks /nonexistent/python3 (Debian package python3)")
+
+
 def test_two_masters(tmp_path):
     extra = write_inventory(tmp_path, {"spark_master": {"hosts": {"pi1": {}}}})
     rc, report = run_site(inventories=[extra])
