@@ -32,19 +32,24 @@ if str(COLLECTIONS_ROOT) not in sys.path:
     sys.path.insert(0, str(COLLECTIONS_ROOT))
 
 
-@pytest.fixture
-def ansible_debug(tmp_path):
-    """Run `ansible localhost -m debug -a msg=TEMPLATE` with this collection and no other
-    configuration; returns the finished process (stdout and stderr as text)."""
-    # An empty config: the repo's (or the user's) must not change what is tested.
+def ansible_env(tmp_path):
+    """Environment for an ansible command that sees this collection and no other
+    configuration: an empty config, so the repo's (or the user's) cannot change what is tested."""
     (tmp_path / "ansible.cfg").write_text("[defaults]\n")
-    env = dict(
+    return dict(
         os.environ,
         ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS_ROOT),
         ANSIBLE_CONFIG=str(tmp_path / "ansible.cfg"),
         ANSIBLE_LOCAL_TEMP=str(tmp_path),
         ANSIBLE_NOCOLOR="1",
     )
+
+
+@pytest.fixture
+def ansible_debug(tmp_path):
+    """Run `ansible localhost -m debug -a msg=TEMPLATE` with this collection and no other
+    configuration; returns the finished process (stdout and stderr as text)."""
+    env = ansible_env(tmp_path)
     ansible = pathlib.Path(sys.executable).parent / "ansible"
 
     def run(template):

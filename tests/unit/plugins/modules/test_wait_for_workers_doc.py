@@ -1,7 +1,6 @@
 """wait_for_workers documentation: ansible-doc renders it and it matches the code."""
 
 import json
-import os
 import pathlib
 import re
 import subprocess
@@ -11,21 +10,13 @@ import pytest
 import yaml
 from ansible_collections.picluster.spark.plugins.module_utils import spark_master
 from ansible_collections.picluster.spark.plugins.modules import wait_for_workers
+from conftest import ansible_env
 
 MODULE = "picluster.spark.wait_for_workers"
 
 
 def ansible_doc(tmp_path, *args):
-    # The tree holding ansible_collections/picluster/spark (tests/unit/conftest.py).
-    collections_root = pathlib.Path(wait_for_workers.__file__).parents[5]
-    (tmp_path / "ansible.cfg").write_text("[defaults]\n")
-    env = dict(
-        os.environ,
-        ANSIBLE_COLLECTIONS_PATH=str(collections_root),
-        ANSIBLE_CONFIG=str(tmp_path / "ansible.cfg"),
-        ANSIBLE_NOCOLOR="1",
-        ANSIBLE_LOCAL_TEMP=str(tmp_path),
-    )
+    env = ansible_env(tmp_path)
     exe = pathlib.Path(sys.executable).parent / "ansible-doc"
     return subprocess.run(
         [str(exe), *args, MODULE],
