@@ -14,9 +14,8 @@ export PICLUSTER_BED_KEY := $(CURDIR)/.bed/ssh/id_ed25519
 # Mitogen for Ansible (opt-in: `make demo MITOGEN=1`): its mitogen_linear
 # strategy keeps one Python per node for a whole run instead of starting one
 # per task. ansible-core 2.19 deprecates third-party strategies, so nothing
-# here depends on it; the data scenario runs with it so the option keeps
-# working. Mitogen opens its own SSH connections and checks host keys unless
-# told not to (the bed's containers get new keys every time).
+# here depends on it. Mitogen opens its own SSH connections and checks host
+# keys unless told not to (the bed's containers get new keys every time).
 export PICLUSTER_MITOGEN_STRATEGY = $(firstword $(wildcard $(VENV)/lib/python3*/site-packages/ansible_mitogen/plugins/strategy))
 MITOGEN ?= 0
 ifeq ($(MITOGEN),1)
