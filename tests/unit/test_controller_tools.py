@@ -12,6 +12,7 @@ import shlex
 
 import pytest
 import yaml
+from ansible_collections.picluster.spark.plugins.lookup.missing_programs import PACKAGES
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 TOOLS = REPO / "bed" / "controller-tools"
@@ -216,3 +217,14 @@ def test_a_play_on_localhost_counts_as_the_controller(tmp_path):
         yaml.safe_dump([{"hosts": "localhost", "tasks": [{"ansible.builtin.command": "lz4 -d x"}]}])
     )
     assert [program for _path, program in controller_programs_in_yaml([play])] == ["lz4"]
+
+
+def test_the_lookup_names_the_same_packages_as_the_list():
+    # The collection ships without bed/, so the lookup keeps its own names;
+    # this keeps the two in step.
+    tools = read_tools()
+    controller = {command for command, (_package, use) in tools.items() if use == "controller"}
+    assert controller <= PACKAGES.keys()
+    assert {command: PACKAGES[command] for command in PACKAGES if command in tools} == {
+        command: tools[command][0] for command in PACKAGES if command in tools
+    }
