@@ -126,7 +126,7 @@ def test_worker_size(override, expected):
 
 def test_spark_uid_taken_by_another_account():
     # pi (uid 1000) exists on every node, and spark already has its pinned uid.
-    rc, report = run_site("-e", json.dumps({"pi_base_spark_uid": 1000}), *FEW)
+    rc, report = run_site("-e", json.dumps({"spark_account_uid": 1000}), *FEW)
     expected = "user spark exists with uid 750, not 1000; uid 1000 belongs to pi"
     assert_stopped_in_preflight(rc, report, expected)
 
