@@ -54,3 +54,30 @@ def test_line_count_counts_the_sample_on_the_cluster():
     assert row["path"] == f"file://{DEST}"
     assert row["lines"] == LINES
     assert row["seconds"] > 0
+
+
+GROUP_TRIPS = ["ansible-playbook", "-i", INVENTORY_FILE, str(PROJECT / "playbooks" / "group_trips.yml")]
+GROUP_OUTPUT = "/var/lib/spark/group-trips.json"
+
+
+def test_group_trips_gives_the_controllers_exact_answer(master):
+    """playbooks/group_trips.yml groups the sample by pickup hour on the cluster and checks
+    every aggregate against the controller's streaming answer (plugins/module_utils/trips.py)."""
+    name, host = master
+    host.run(f"sudo rm -f {GROUP_OUTPUT}")
+    extra = {"group_trips_path": DEST, "group_trips_source": str(SOURCE), "group_trips_output": GROUP_OUTPUT}
+    rc, report, _ = run_ansible([*GROUP_TRIPS, "-e", json.dumps(extra)], timeout=1500)
+    assert rc == 0, json.dumps(report)[-4000:]
+    ran = {task for _, task, _, _ in executed_tasks(report)}
+    assert "Check the answer against the controller's" in ran
+    (rows,) = [
+        res["ansible_facts"]["__group_trips_rows"]
+        for _, task, _, res in executed_tasks(report)
+        if task == "Read the rows the job printed"
+    ]
+    assert [row["hour"] for row in rows] == list(range(24))
+    assert sum(row["trips"] for row in rows) == LINES
+    # The driver wrote the same rows on the master, as the Spark account.
+    written = host.file(GROUP_OUTPUT)
+    assert (written.user, written.mode) == ("spark", 0o644), name
+    assert json.loads(host.check_output(f"sudo cat {GROUP_OUTPUT}")) == rows

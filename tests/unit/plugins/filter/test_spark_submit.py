@@ -1,0 +1,39 @@
+"""Unit tests of the spark_conf_args filter: Spark properties as spark-submit arguments."""
+
+import pytest
+from ansible_collections.picluster.spark.plugins.filter import spark_submit
+
+
+def test_filters_are_registered_under_their_documented_names():
+    assert spark_submit.FilterModule().filters() == {"spark_conf_args": spark_submit.spark_conf_args}
+
+
+def test_no_properties_no_arguments():
+    assert spark_submit.spark_conf_args({}) == []
+
+
+def test_pairs_sorted_by_name_one_argument_each():
+    args = spark_submit.spark_conf_args(
+        {"spark.sql.shuffle.partitions": 16, "spark.executor.extraJavaOptions": "-XX:+UseSerialGC -Xss512k"}
+    )
+    assert args == [
+        "--conf",
+        "spark.executor.extraJavaOptions=-XX:+UseSerialGC -Xss512k",
+        "--conf",
+        "spark.sql.shuffle.partitions=16",
+    ]
+
+
+def test_booleans_as_spark_reads_them():
+    assert spark_submit.spark_conf_args({"spark.shuffle.compress": True, "spark.ui.enabled": False}) == [
+        "--conf",
+        "spark.shuffle.compress=true",
+        "--conf",
+        "spark.ui.enabled=false",
+    ]
+
+
+@pytest.mark.parametrize("name", ["", " ", "spark.a b"])
+def test_a_name_that_is_no_property_is_refused(name):
+    with pytest.raises(ValueError, match="not a Spark property name"):
+        spark_submit.spark_conf_args({name: "1"})
