@@ -171,14 +171,14 @@ def test_every_program_the_tests_start_on_the_controller_is_listed():
 
 def test_site_checks_the_controller_for_every_controller_program_on_the_list():
     cluster = yaml.safe_load((REPO / "playbooks" / "vars" / "cluster.yml").read_text())
-    checked = " ".join(cluster["__picluster_controller_programs"])
+    checked = " ".join(cluster["picluster_controller_programs"])
     # rsync is data_sync's own check (its probe on the controller, judged by the
     # data_sync_source_problems filter), which site.yml's first play runs too.
     data_sync = (REPO / "roles" / "data_sync" / "tasks" / "preflight.yml").read_text()
     assert "picluster.spark.data_sync_source_problems(" in data_sync
     assert "the controller has no rsync" in (REPO / "plugins" / "filter" / "data_sync.py").read_text()
     site = (REPO / "playbooks" / "site.yml").read_text()
-    assert "query('picluster.spark.missing_programs', __picluster_controller_programs)" in site
+    assert "query('picluster.spark.missing_programs', picluster_controller_programs)" in site
     listed = {command for command, (_package, use) in read_tools().items() if use == "controller"}
     assert {program for program in listed if program not in checked} == {"rsync"}
 
