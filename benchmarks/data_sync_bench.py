@@ -229,7 +229,7 @@ def role_sync(inventory: str, env: dict, src: pathlib.Path, dest: str) -> dict:
         for task in play["tasks"]:
             name = task["task"]["name"]
             for result in task["hosts"].values():
-                if name.endswith("Sync the datasets from the controller"):
+                if name.endswith("Sync the datasets"):
                     for item in result.get("results", []):
                         sent += sum(
                             int(m.group(1)) for m in map(STAT.match, item.get("stdout_lines", [])) if m

@@ -201,23 +201,80 @@ def in_place(dataset, host, master_host):
     )
 
 
-def sources(datasets, controller, master):
+def _source_side(src_on, master_host):
+    """Where a source is read (the host to delegate to) and whether as root.
+
+    The controller's side runs as the controller's own user (no sudo there); sources
+    on the master may be readable by root only.
+    """
+    if src_on == "master":
+        return master_host, True
+    return "localhost", False
+
+
+def source_sides(datasets, master_host):
+    """The hosts that hold sources, each with what to measure there: one loop item each.
+
+    The controller comes first and always (its rsync is checked even without a dataset
+    of its own); the master only when a dataset comes from it.
+    """
+    sides = []
+    for src_on in SRC_ON:
+        measure = [dataset["src"] for dataset in datasets if dataset["src_on"] == src_on]
+        if src_on == "controller" or measure:
+            host, become = _source_side(src_on, master_host)
+            sides.append({"src_on": src_on, "host": host, "become": become, "measure": measure})
+    return sides
+
+
+def sources(datasets, probes):
     """What each dataset's source is: {name: the data_sync_probe measurement of its src}.
 
-    controller, master: the registered data_sync_probe results that measured the
-    sources on the controller and on the master (master may be a skipped result
-    when no dataset comes from it).
+    probes: the registered results of the probe looped over data_sync_source_sides
+    (each result's item names its side: item.src_on).
     """
+    measured_by_side = {}
+    for probe in probes or []:
+        side = (probe.get("item") or {}).get("src_on")
+        measured_by_side[side] = probe.get("measured") or {}
     found = {}
     for dataset in datasets:
-        probe = controller if dataset["src_on"] == "controller" else master
-        measured = (probe or {}).get("measured") or {}
+        measured = measured_by_side.get(dataset["src_on"], {})
         if dataset["src"] not in measured:
             raise AnsibleFilterError(
                 f"data_sync_sources: the {dataset['src_on']} probe did not measure {dataset['src']} "
                 f"(dataset {dataset['name']!r})"
             )
         found[dataset["name"]] = measured[dataset["src"]]
+    return found
+
+
+def transfers(datasets, sources_by_name, host, master_host, master_ssh_key=None):
+    """How each dataset reaches this host: {name: {...}}, one synchronize call each.
+
+    delegate_to: None for a source on the controller (synchronize left undelegated runs
+    rsync on the controller with the node's own user, port and key; an explicit
+    delegate_to: localhost would use localhost's key instead), else the master, which
+    pushes with its own rsync. src: with a trailing slash for a directory (its content
+    goes into dest), as is for a file (it lands in dest). in_place: nothing to copy
+    (the master's own source at dest). private_key: the master's key for its pushes,
+    None otherwise. source_host, source_become: where and whether as root the source
+    is read (the verification's manifest).
+    """
+    found = {}
+    for dataset in datasets:
+        name = dataset["name"]
+        from_master = dataset["src_on"] == "master"
+        directory = sources_by_name[name]["kind"] == "directory"
+        source_host, source_become = _source_side(dataset["src_on"], master_host)
+        found[name] = {
+            "delegate_to": master_host if from_master else None,
+            "src": dataset["src"].rstrip("/") + "/" if directory else dataset["src"],
+            "in_place": in_place(dataset, host, master_host),
+            "private_key": (master_ssh_key or None) if from_master else None,
+            "source_host": source_host,
+            "source_become": source_become,
+        }
     return found
 
 
@@ -309,9 +366,11 @@ class FilterModule:
     def filters(self):
         return {
             "data_sync_plan": plan,
+            "data_sync_source_sides": source_sides,
             "data_sync_sources": sources,
             "data_sync_source_problems": source_problems,
             "data_sync_in_place": in_place,
+            "data_sync_transfers": transfers,
             "data_sync_rsync_stats": rsync_stats,
             "data_sync_space_problems": space_problems,
             "data_sync_report_table": report_table,

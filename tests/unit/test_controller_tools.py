@@ -90,8 +90,9 @@ def controller_programs_in_yaml(paths):
             delegated = task.get("delegate_to")
             on_controller = in_local_context or _delegated_to_controller(task)
             if module in MODULE_PROGRAMS:
-                # synchronize runs rsync where it is delegated: the controller unless told otherwise.
-                if delegated is None or on_controller:
+                # synchronize runs rsync where it is delegated: the controller unless told
+                # otherwise, and also where a templated delegate_to may come out as omit.
+                if delegated is None or on_controller or "omit" in str(delegated):
                     found += [(path, program) for program in sorted(MODULE_PROGRAMS[module])]
             elif on_controller:
                 program = _first_word(args)
@@ -193,6 +194,10 @@ def test_site_checks_the_controller_for_every_controller_program_on_the_list():
         ),
         ({"ansible.posix.synchronize": {"src": "a", "dest": "b"}}, ["rsync", "ssh"]),
         ({"ansible.posix.synchronize": {"src": "a", "dest": "b"}, "delegate_to": "{{ master }}"}, []),
+        (
+            {"ansible.posix.synchronize": {"src": "a", "dest": "b"}, "delegate_to": "{{ omit }}"},
+            ["rsync", "ssh"],
+        ),
         ({"ansible.builtin.command": "scp a b"}, []),
         ({"block": [{"ansible.builtin.shell": "lz4 x"}], "delegate_to": "localhost"}, ["lz4"]),
     ],

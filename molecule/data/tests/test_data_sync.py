@@ -73,18 +73,17 @@ def task_results(out, name):
 def moved_files(out):
     """{host: {dataset: [itemized lines of files that moved or were deleted]}}."""
     moved = {}
-    for name in ("Sync the datasets from the controller", "Sync the datasets from the master"):
-        for host, result in task_results(out, name).items():
-            for item in result.get("results", []):
-                if item.get("skipped"):
-                    continue
-                lines = [
-                    line
-                    for line in item.get("stdout_lines", [])
-                    # itemized: <f sent file, cL/cd created link/dir, *deleting
-                    if line.startswith(("<f", "*deleting", "cL", "cd"))
-                ]
-                moved.setdefault(host, {})[item["item"]["name"]] = lines
+    for host, result in task_results(out, "Sync the datasets").items():
+        for item in result.get("results", []):
+            if item.get("skipped"):
+                continue
+            lines = [
+                line
+                for line in item.get("stdout_lines", [])
+                # itemized: <f sent file, cL/cd created link/dir, *deleting
+                if line.startswith(("<f", "*deleting", "cL", "cd"))
+            ]
+            moved.setdefault(host, {})[item["item"]["name"]] = lines
     return moved
 
 

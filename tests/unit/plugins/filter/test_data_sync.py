@@ -290,9 +290,11 @@ def test_report_table_lines_up():
 def test_filters_are_registered_under_their_documented_names():
     assert set(ds_filter.FilterModule().filters()) == {
         "data_sync_plan",
+        "data_sync_source_sides",
         "data_sync_sources",
         "data_sync_source_problems",
         "data_sync_in_place",
+        "data_sync_transfers",
         "data_sync_rsync_stats",
         "data_sync_space_problems",
         "data_sync_report_table",
@@ -300,6 +302,7 @@ def test_filters_are_registered_under_their_documented_names():
 
 
 CONTROLLER = {
+    "item": {"src_on": "controller"},
     "rsync": "/usr/bin/rsync",
     "measured": {
         "/srv/a": {"exists": True, "kind": "directory", "bytes": 5},
@@ -307,37 +310,51 @@ CONTROLLER = {
     },
 }
 MASTER = {
+    "item": {"src_on": "master"},
     "measured": {
         "/data/m": {"exists": True, "kind": "file", "bytes": 3},
         "/dev/null": {"exists": True, "kind": "other", "bytes": 0},
-    }
+    },
 }
+
+
+def test_source_sides_put_the_controller_first_and_the_master_only_when_needed():
+    datasets = plan(ds(), ds(name="m", src="/data/m", dest="/data/mm", src_on="master"))["datasets"]
+    assert ds_filter.source_sides(datasets, "nuc") == [
+        {"src_on": "controller", "host": "localhost", "become": False, "measure": ["/srv/a"]},
+        {"src_on": "master", "host": "nuc", "become": True, "measure": ["/data/m"]},
+    ]
+    only_master = plan(ds(name="m", src="/data/m", dest="/data/mm", src_on="master"))["datasets"]
+    assert [side["src_on"] for side in ds_filter.source_sides(only_master, "nuc")] == ["controller", "master"]
+    assert ds_filter.source_sides(plan(ds())["datasets"], "") == [
+        {"src_on": "controller", "host": "localhost", "become": False, "measure": ["/srv/a"]}
+    ]
+    # The controller's rsync is still checked when there is nothing to sync.
+    assert ds_filter.source_sides([], "") == [
+        {"src_on": "controller", "host": "localhost", "become": False, "measure": []}
+    ]
 
 
 def test_sources_come_from_the_probe_where_each_source_is():
     datasets = plan(ds(), ds(name="m", src="/data/m", dest="/data/mm", src_on="master"))["datasets"]
-    assert ds_filter.sources(datasets, CONTROLLER, MASTER) == {
+    assert ds_filter.sources(datasets, [CONTROLLER, MASTER]) == {
         "a": CONTROLLER["measured"]["/srv/a"],
         "m": MASTER["measured"]["/data/m"],
     }
 
 
-def test_sources_without_master_datasets_accept_a_skipped_master_probe():
-    assert ds_filter.sources(plan(ds())["datasets"], CONTROLLER, {"skipped": True, "changed": False}) == {
-        "a": CONTROLLER["measured"]["/srv/a"]
-    }
+def test_sources_without_master_datasets_need_no_master_probe():
+    assert ds_filter.sources(plan(ds())["datasets"], [CONTROLLER]) == {"a": CONTROLLER["measured"]["/srv/a"]}
 
 
 def test_a_source_the_probe_did_not_measure_fails_clearly():
     with pytest.raises(AnsibleFilterError, match=r"the master probe did not measure /data/x \(dataset 'x'\)"):
-        ds_filter.sources(
-            plan(ds(name="x", src="/data/x", src_on="master"))["datasets"], CONTROLLER, {"skipped": True}
-        )
+        ds_filter.sources(plan(ds(name="x", src="/data/x", src_on="master"))["datasets"], [CONTROLLER])
 
 
 def _source_problems(controller_rsync, *datasets):
     items = plan(*datasets)["datasets"]
-    return ds_filter.source_problems(items, ds_filter.sources(items, CONTROLLER, MASTER), controller_rsync)
+    return ds_filter.source_problems(items, ds_filter.sources(items, [CONTROLLER, MASTER]), controller_rsync)
 
 
 def test_sound_sources_have_no_problems():
@@ -380,3 +397,69 @@ def test_no_rsync_on_the_controller_is_a_problem(rsync):
 )
 def test_in_place_only_on_the_master_for_its_own_source_at_dest(dataset, host, expected):
     assert ds_filter.in_place(dataset, host, "master") is expected
+
+
+KINDS = {
+    "a": {"kind": "directory"},
+    "f": {"kind": "file"},
+    "m": {"kind": "directory"},
+    "mf": {"kind": "file"},
+}
+TRANSFER_DATASETS = [
+    ds(),
+    ds(name="f", src="/srv/f.csv", dest="/data/f"),
+    ds(name="m", src="/data/m/", dest="/data/m", src_on="master"),
+    ds(name="mf", src="/srv/logs/x.log", dest="/data/mf", src_on="master"),
+]
+
+
+def transfers(host="n1", key="/home/pi/.ssh/id_ed25519"):
+    items = plan(*TRANSFER_DATASETS)["datasets"]
+    return ds_filter.transfers(items, KINDS, host, "nuc", key)
+
+
+def test_transfers_from_the_controller_stay_undelegated_and_keep_the_nodes_key():
+    got = transfers()
+    assert got["a"] == {
+        "delegate_to": None,
+        "src": "/srv/a/",
+        "in_place": False,
+        "private_key": None,
+        "source_host": "localhost",
+        "source_become": False,
+    }
+    assert got["f"]["src"] == "/srv/f.csv"
+    assert got["f"]["delegate_to"] is None
+
+
+def test_transfers_from_the_master_run_there_with_its_key():
+    got = transfers()
+    assert got["m"] == {
+        "delegate_to": "nuc",
+        "src": "/data/m/",
+        "in_place": False,
+        "private_key": "/home/pi/.ssh/id_ed25519",
+        "source_host": "nuc",
+        "source_become": True,
+    }
+    assert got["mf"]["src"] == "/srv/logs/x.log"
+
+
+@pytest.mark.parametrize("key", ["", None])
+def test_transfers_from_the_master_without_a_key_use_none(key):
+    assert transfers(key=key)["m"]["private_key"] is None
+
+
+def test_transfers_skip_only_the_masters_own_source_at_dest_on_the_master():
+    assert {name: t["in_place"] for name, t in transfers(host="nuc").items()} == {
+        "a": False,
+        "f": False,
+        "m": True,
+        "mf": False,
+    }
+    assert not any(t["in_place"] for t in transfers(host="n1").values())
+
+
+def test_transfers_give_a_directory_one_trailing_slash():
+    items = plan(ds(src="/srv/a//"))["datasets"]
+    assert ds_filter.transfers(items, KINDS, "n1", "nuc")["a"]["src"] == "/srv/a/"
