@@ -3,7 +3,8 @@
 import hashlib
 import json
 
-from conftest import INVENTORY_FILE, PROJECT, executed_tasks, run_ansible
+from conftest import INVENTORY_FILE, PROJECT, run_ansible
+from playbook import executed_tasks
 
 SOURCE = PROJECT / ".bed" / "data" / "sample"
 DEST = "/data/sample"
@@ -42,11 +43,11 @@ def test_every_node_holds_the_controllers_files(any_node):
 
 def test_line_count_counts_the_sample_on_the_cluster():
     """playbooks/line_count.yml submits the count from the master; the ARM workers run it."""
-    rc, report, _ = run_ansible([*PLAYBOOK, "-e", f"line_count_path={DEST}"], timeout=1500)
-    assert rc == 0, json.dumps(report)[-4000:]
+    run = run_ansible([*PLAYBOOK, "-e", f"line_count_path={DEST}"], timeout=1500)
+    assert run.rc == 0, json.dumps(run.report)[-4000:]
     rows = [
         res["ansible_facts"]["__line_count_rows"]
-        for _, task, _, res in executed_tasks(report)
+        for _, task, _, res in executed_tasks(run.report)
         if task == "Read the counts the job printed"
     ]
     assert len(rows) == 1, rows
