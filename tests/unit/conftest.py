@@ -3,9 +3,10 @@
 `make venv` links .collections/ansible_collections/picluster/spark to the repo
 root; without it (a bare pytest run) the same link is made in a temporary
 directory, so plugins that import their module_utils by full name load.
+tests/helpers (the environment for ansible commands, shared with the molecule
+verifiers) is importable too.
 """
 
-import os
 import pathlib
 import subprocess
 import sys
@@ -14,6 +15,8 @@ import tempfile
 import pytest
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tests" / "helpers"))
+import playbook  # noqa: E402
 
 
 def _collections_root():
@@ -36,12 +39,11 @@ def ansible_env(tmp_path):
     """Environment for an ansible command that sees this collection and no other
     configuration: an empty config, so the repo's (or the user's) cannot change what is tested."""
     (tmp_path / "ansible.cfg").write_text("[defaults]\n")
-    return dict(
-        os.environ,
-        ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS_ROOT),
-        ANSIBLE_CONFIG=str(tmp_path / "ansible.cfg"),
-        ANSIBLE_LOCAL_TEMP=str(tmp_path),
-        ANSIBLE_NOCOLOR="1",
+    return playbook.ansible_env(
+        config=tmp_path / "ansible.cfg",
+        collections=COLLECTIONS_ROOT,
+        json_report=False,
+        ANSIBLE_LOCAL_TEMP=tmp_path,
     )
 
 

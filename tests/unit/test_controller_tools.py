@@ -138,7 +138,9 @@ def yaml_sources():
 
 
 def python_sources():
-    return sorted([*REPO.glob("molecule/*/tests/*.py"), *REPO.glob("benchmarks/*.py")])
+    return sorted(
+        [*REPO.glob("molecule/*/tests/*.py"), *REPO.glob("tests/helpers/*.py"), *REPO.glob("benchmarks/*.py")]
+    )
 
 
 def unlisted(found, tools, uses):

@@ -3,20 +3,23 @@
 The scenario's inventory (inventories/local) names the nodes, their groups
 and addresses. The key path there is a template, which testinfra's own
 Ansible backend does not render, so the nodes are opened here with the
-SSH backend and the harness key (PICLUSTER_BED_KEY).
+SSH backend and the harness key (PICLUSTER_BED_KEY). Playbooks run through
+tests/helpers/playbook.py, with Ansible's JSON report on stdout.
 """
 
-import json
 import os
 import pathlib
-import subprocess
-import time
+import sys
 
 import pytest
 import testinfra
 import testinfra.utils.ansible_runner
 
-PROJECT = pathlib.Path(os.environ.get("MOLECULE_PROJECT_DIRECTORY", pathlib.Path(__file__).parents[3]))
+CHECKOUT = pathlib.Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(CHECKOUT / "tests" / "helpers"))
+import playbook  # noqa: E402
+
+PROJECT = pathlib.Path(os.environ.get("MOLECULE_PROJECT_DIRECTORY", CHECKOUT))
 # The inventory the scenario links in; the same one `make demo` uses.
 INVENTORY_FILE = str(PROJECT / "inventories" / "local")
 KEY = os.environ.get("PICLUSTER_BED_KEY", str(PROJECT / ".bed" / "ssh" / "id_ed25519"))
@@ -57,60 +60,30 @@ def master():
     return MASTER, node(MASTER)
 
 
-def ansible_env():
-    env = dict(os.environ)
-    env.setdefault("ANSIBLE_CONFIG", str(PROJECT / "ansible.cfg"))
-    env.setdefault("ANSIBLE_COLLECTIONS_PATH", str(PROJECT / ".collections"))
-    env.setdefault("PICLUSTER_BED_KEY", KEY)
-    env["ANSIBLE_STDOUT_CALLBACK"] = "ansible.builtin.json"
-    # Only the JSON on stdout: no per-task timing lines.
-    env.pop("ANSIBLE_CALLBACKS_ENABLED", None)
-    env["ANSIBLE_LOAD_CALLBACK_PLUGINS"] = "1"
-    env["ANSIBLE_NOCOLOR"] = "1"
-    env["ANSIBLE_FORCE_COLOR"] = "0"
-    return env
+def ansible_env(**extra):
+    """The scenario's ansible.cfg (molecule's, or the project's outside molecule) and key."""
+    return playbook.ansible_env(
+        config=os.environ.get("ANSIBLE_CONFIG", PROJECT / "ansible.cfg"),
+        collections=os.environ.get("ANSIBLE_COLLECTIONS_PATH", PROJECT / ".collections"),
+        PICLUSTER_BED_KEY=KEY,
+        **extra,
+    )
 
 
 def run_ansible(command, timeout=1800, path=None):
-    """Run an ansible or ansible-playbook command line from the project.
+    """Run an ansible or ansible-playbook command line from the project; return a playbook.Run.
 
-    Returns (rc, its JSON report, seconds it took); fails the test when there
-    is no report (an error before the first task, with stderr shown). `path`
-    replaces the controller's PATH (a controller that lacks a program).
+    `path` replaces the controller's PATH (a controller that lacks a program).
     """
-    env = ansible_env()
-    if path is not None:
-        env["PATH"] = path
-    started = time.monotonic()
-    result = subprocess.run(
-        command, env=env, cwd=PROJECT, capture_output=True, text=True, timeout=timeout, check=False
-    )
-    took = time.monotonic() - started
-    try:
-        report = json.loads(result.stdout[result.stdout.index("{") :])
-    except ValueError:
-        pytest.fail(f"no JSON report (rc {result.returncode}):\n{result.stdout}\n{result.stderr}")
-    return result.returncode, report, took
+    env = ansible_env() if path is None else ansible_env(PATH=path)
+    return playbook.run(command, env, cwd=PROJECT, timeout=timeout)
 
 
 def run_site(*args, inventories=(), replace_inventory=False, timeout=1800, path=None):
-    """Run playbooks/site.yml against the scenario's nodes; return (rc, json report).
+    """Run playbooks/site.yml against the scenario's nodes; return a playbook.Run.
 
     `inventories` are added after the scenario's inventory, or replace it.
     """
-    command = ["ansible-playbook"] + ([] if replace_inventory else ["-i", INVENTORY_FILE])
-    for extra in inventories:
-        command += ["-i", str(extra)]
-    rc, report, _ = run_ansible(
-        [*command, str(PROJECT / "playbooks" / "site.yml"), *args], timeout=timeout, path=path
-    )
-    return rc, report
-
-
-def executed_tasks(report):
-    """(play name, task name, host, result) for every task a host ran (not skipped)."""
-    for play in report["plays"]:
-        for task in play["tasks"]:
-            for hostname, result in task["hosts"].items():
-                if not result.get("skipped"):
-                    yield play["play"]["name"], task["task"]["name"], hostname, result
+    inventories = [*([] if replace_inventory else [INVENTORY_FILE]), *inventories]
+    command = playbook.playbook_command(PROJECT / "playbooks" / "site.yml", inventories, args=args)
+    return run_ansible(command, timeout=timeout, path=path)

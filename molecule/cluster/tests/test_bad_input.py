@@ -16,31 +16,12 @@ import threading
 
 import pytest
 from conftest import ADDRESS, INVENTORY_FILE, MASTER, NODES, node, run_site
+from playbook import assert_stopped_in_preflight, failed_tasks
 
-PREFLIGHT = "Check the inventory and every node before anything changes"
 # Checks that run on each node need only one worker to show: the master and
 # pi2, which runs natively, keep these runs short.
 FEW_NODES = [MASTER, "pi2"]
 FEW = ["--limit", ",".join(FEW_NODES)]
-
-
-def failure_messages(report):
-    messages = []
-    for play in report["plays"]:
-        for task in play["tasks"]:
-            for result in task["hosts"].values():
-                if result.get("failed"):
-                    # A role may fail with a list of problems as its message.
-                    messages.append(str(result.get("msg", "")))
-    return " | ".join(messages)
-
-
-def assert_stopped_in_preflight(rc, report, expected):
-    assert rc != 0
-    assert [play["play"]["name"] for play in report["plays"]] == [PREFLIGHT]
-    assert all(stats["changed"] == 0 for stats in report["stats"].values()), report["stats"]
-    messages = " ".join(failure_messages(report).split())
-    assert expected in messages, messages
 
 
 def path_without(tmp_path, program):
@@ -71,8 +52,8 @@ def test_no_master(tmp_path):
     hosts.write_text(
         hosts.read_text().replace("          hosts:\n            nuc:\n", "          hosts: {}\n")
     )
-    rc, report = run_site(inventories=[inventory], replace_inventory=True)
-    assert_stopped_in_preflight(rc, report, "needs exactly one host in group spark_master (it has 0: none)")
+    run = run_site(inventories=[inventory], replace_inventory=True)
+    assert_stopped_in_preflight(run, "needs exactly one host in group spark_master (it has 0: none)")
 
 
 @pytest.mark.parametrize(
@@ -88,26 +69,26 @@ def test_no_master(tmp_path):
 def test_a_controller_without_a_program_it_needs(tmp_path, program, expected):
     # A fresh controller once lacked rsync: site.yml set up every node, then
     # failed at the data sync after 21 minutes. Now its first play says so.
-    rc, report = run_site(path=path_without(tmp_path, program))
-    assert_stopped_in_preflight(rc, report, expected)
+    run = run_site(path=path_without(tmp_path, program))
+    assert_stopped_in_preflight(run, expected)
 
 
 def test_a_controller_without_the_python_its_tasks_use():
     # Tasks delegated to the controller run the Python localhost names.
-    rc, report = run_site("-e", "ansible_python_interpreter=/nonexistent/python3")
-    assert_stopped_in_preflight(rc, report, "lacks /nonexistent/python3 (Debian package python3)")
+    run = run_site("-e", "ansible_python_interpreter=/nonexistent/python3")
+    assert_stopped_in_preflight(run, "lacks /nonexistent/python3 (Debian package python3)")
 
 
 def test_two_masters(tmp_path):
     extra = write_inventory(tmp_path, {"spark_master": {"hosts": {"pi1": {}}}})
-    rc, report = run_site(inventories=[extra])
-    assert_stopped_in_preflight(rc, report, "(it has 2: nuc, pi1)")
+    run = run_site(inventories=[extra])
+    assert_stopped_in_preflight(run, "(it has 2: nuc, pi1)")
 
 
 def test_duplicate_hostnames(tmp_path):
     extra = write_inventory(tmp_path, {"all": {"hosts": {"pi2": {"pi_base_hostname": "pi1"}}}})
-    rc, report = run_site(inventories=[extra])
-    assert_stopped_in_preflight(rc, report, "Two nodes share a hostname 'pi1'")
+    run = run_site(inventories=[extra])
+    assert_stopped_in_preflight(run, "Two nodes share a hostname 'pi1'")
 
 
 @pytest.mark.parametrize(
@@ -120,20 +101,20 @@ def test_duplicate_hostnames(tmp_path):
     ids=["memory-below-512m", "memory-above-ram", "cores-above-cpus"],
 )
 def test_worker_size(override, expected):
-    rc, report = run_site("-e", json.dumps(override), *FEW)
-    assert_stopped_in_preflight(rc, report, expected)
+    run = run_site("-e", json.dumps(override), *FEW)
+    assert_stopped_in_preflight(run, expected)
 
 
 def test_spark_uid_taken_by_another_account():
     # pi (uid 1000) exists on every node, and spark already has its pinned uid.
-    rc, report = run_site("-e", json.dumps({"spark_account_uid": 1000}), *FEW)
+    run = run_site("-e", json.dumps({"spark_account_uid": 1000}), *FEW)
     expected = "user spark exists with uid 750, not 1000; uid 1000 belongs to pi"
-    assert_stopped_in_preflight(rc, report, expected)
+    assert_stopped_in_preflight(run, expected)
 
 
 def test_unknown_version_without_checksum():
-    rc, report = run_site("-e", json.dumps({"spark_install_version": "3.9.99"}), *FEW)
-    assert_stopped_in_preflight(rc, report, "No sha512 is known for spark-3.9.99-bin-hadoop3.tgz")
+    run = run_site("-e", json.dumps({"spark_install_version": "3.9.99"}), *FEW)
+    assert_stopped_in_preflight(run, "No sha512 is known for spark-3.9.99-bin-hadoop3.tgz")
 
 
 def test_checksum_mismatch_installs_nothing(tmp_path):
@@ -146,8 +127,8 @@ def test_checksum_mismatch_installs_nothing(tmp_path):
         "spark_install_archive_path": str(archive),
         "spark_install_checksum": "0" * 128,
     }
-    rc, report = run_site("-e", json.dumps(settings))
-    assert_stopped_in_preflight(rc, report, f"Checksum mismatch for {archive}")
+    run = run_site("-e", json.dumps(settings))
+    assert_stopped_in_preflight(run, f"Checksum mismatch for {archive}")
     for name in NODES:
         leftovers = node(name).run("ls -d /opt/spark/spark-9.9.9* /opt/spark/.unpack-* /var/tmp/spark-9.9.9*")
         assert leftovers.rc != 0, f"{name}: {leftovers.stdout}"
@@ -156,8 +137,8 @@ def test_checksum_mismatch_installs_nothing(tmp_path):
 def test_unreachable_master_url_for_workers():
     # An address on the cluster network where no host answers.
     unreachable = ADDRESS["nuc"].rsplit(".", 1)[0] + ".99"
-    rc, report = run_site("-e", json.dumps({"spark_worker_master_url": f"spark://{unreachable}:7077"}), *FEW)
-    assert_stopped_in_preflight(rc, report, f"cannot reach the master's host {unreachable}")
+    run = run_site("-e", json.dumps({"spark_worker_master_url": f"spark://{unreachable}:7077"}), *FEW)
+    assert_stopped_in_preflight(run, f"cannot reach the master's host {unreachable}")
 
 
 @contextlib.contextmanager
@@ -190,15 +171,9 @@ def test_node_download_with_wrong_checksum_installs_nothing(tmp_path):
             "spark_install_mirror": url,
             "spark_install_checksum": "0" * 128,
         }
-        rc, report = run_site("-e", json.dumps(settings), "--tags", "spark_install", *FEW)
-    assert rc != 0
-    failed = [
-        (task["task"]["name"], host)
-        for play in report["plays"]
-        for task in play["tasks"]
-        for host, result in task["hosts"].items()
-        if result.get("failed")
-    ]
+        run = run_site("-e", json.dumps(settings), "--tags", "spark_install", *FEW)
+    assert run.rc != 0
+    failed = [(name, host) for name, host, _ in failed_tasks(run.report)]
     assert failed and all("Download the archive on the node" in name for name, _ in failed), failed
     for name in FEW_NODES:
         leftovers = node(name).run("ls -d /opt/spark/spark-4.1.4* /opt/spark/.unpack-* /var/tmp/spark-4.1.4*")

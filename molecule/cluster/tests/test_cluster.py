@@ -15,8 +15,8 @@ def wait_for_workers(target, **args):
     Returns (rc, the module's result, seconds the ansible command took).
     """
     command = ["ansible", "-i", INVENTORY_FILE, target, "-m", "picluster.spark.wait_for_workers"]
-    rc, report, took = run_ansible([*command, "-a", json.dumps(args)], timeout=900)
-    return rc, report["plays"][0]["tasks"][0]["hosts"][target], took
+    run = run_ansible([*command, "-a", json.dumps(args)], timeout=900)
+    return run.rc, run.report["plays"][0]["tasks"][0]["hosts"][target], run.seconds
 
 
 def test_wait_module_confirms_the_whole_cluster():

@@ -3,7 +3,8 @@
 import hashlib
 import json
 
-from conftest import INVENTORY_FILE, PROJECT, executed_tasks, run_ansible
+from conftest import INVENTORY_FILE, PROJECT, run_ansible
+from playbook import executed_tasks
 
 SOURCE = PROJECT / ".bed" / "data" / "sample"
 DEST = "/data/sample"
@@ -42,11 +43,11 @@ def test_every_node_holds_the_controllers_files(any_node):
 
 def test_line_count_counts_the_sample_on_the_cluster():
     """playbooks/line_count.yml submits the count from the master; the ARM workers run it."""
-    rc, report, _ = run_ansible([*PLAYBOOK, "-e", f"line_count_path={DEST}"], timeout=1500)
-    assert rc == 0, json.dumps(report)[-4000:]
+    run = run_ansible([*PLAYBOOK, "-e", f"line_count_path={DEST}"], timeout=1500)
+    assert run.rc == 0, json.dumps(run.report)[-4000:]
     rows = [
         res["ansible_facts"]["__line_count_rows"]
-        for _, task, _, res in executed_tasks(report)
+        for _, task, _, res in executed_tasks(run.report)
         if task == "Read the counts the job printed"
     ]
     assert len(rows) == 1, rows
@@ -66,13 +67,13 @@ def test_group_trips_gives_the_controllers_exact_answer(master):
     name, host = master
     host.run(f"sudo rm -f {GROUP_OUTPUT}")
     extra = {"group_trips_path": DEST, "group_trips_source": str(SOURCE), "group_trips_output": GROUP_OUTPUT}
-    rc, report, _ = run_ansible([*GROUP_TRIPS, "-e", json.dumps(extra)], timeout=1500)
-    assert rc == 0, json.dumps(report)[-4000:]
-    ran = {task for _, task, _, _ in executed_tasks(report)}
+    run = run_ansible([*GROUP_TRIPS, "-e", json.dumps(extra)], timeout=1500)
+    assert run.rc == 0, json.dumps(run.report)[-4000:]
+    ran = {task for _, task, _, _ in executed_tasks(run.report)}
     assert "Check the answer against the controller's" in ran
     (rows,) = [
         res["ansible_facts"]["__group_trips_rows"]
-        for _, task, _, res in executed_tasks(report)
+        for _, task, _, res in executed_tasks(run.report)
         if task == "Read the rows the job printed"
     ]
     assert [row["hour"] for row in rows] == list(range(24))

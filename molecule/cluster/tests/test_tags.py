@@ -1,6 +1,7 @@
 """`--tags spark` redeploys Spark only: no base, data or NFS task runs."""
 
-from conftest import executed_tasks, run_site
+from conftest import run_site
+from playbook import changed_counts, executed_tasks
 
 OTHER_ROLES = ("picluster.spark.pi_base", "picluster.spark.data_sync", "picluster.spark.nfs_share")
 # Ansible checks every role's arguments whatever the tags (the check is tagged
@@ -9,8 +10,9 @@ ARGUMENT_CHECK = "Validating arguments against arg spec"
 
 
 def test_tags_spark_runs_no_base_data_or_nfs_task():
-    rc, report = run_site("--tags", "spark")
-    assert rc == 0, report["stats"]
+    run = run_site("--tags", "spark")
+    report = run.report
+    assert run.rc == 0, report["stats"]
     ran = list(executed_tasks(report))
     foreign = [
         (play, task, host)
@@ -25,6 +27,4 @@ def test_tags_spark_runs_no_base_data_or_nfs_task():
         "picluster.spark.spark_master",
         "picluster.spark.spark_worker",
     } <= roles_seen
-    assert {host: stats["changed"] for host, stats in report["stats"].items()} == dict.fromkeys(
-        report["stats"], 0
-    )
+    assert changed_counts(report) == dict.fromkeys(report["stats"], 0)

@@ -1,18 +1,21 @@
 """What both data test files share: the scenario's paths, the nodes, and one way
-to run a playbook against them with Ansible's JSON report on stdout."""
+to run a playbook against them with Ansible's JSON report on stdout
+(tests/helpers/playbook.py)."""
 
-import json
 import os
 import pathlib
-import subprocess
+import sys
 
-import pytest
 import testinfra
 import testinfra.utils.ansible_runner
 
+CHECKOUT = pathlib.Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(CHECKOUT / "tests" / "helpers"))
+import playbook  # noqa: E402
+
 INVENTORY_FILE = os.environ["MOLECULE_INVENTORY_FILE"]
 EPHEMERAL = pathlib.Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"])
-PROJECT = pathlib.Path(os.environ.get("MOLECULE_PROJECT_DIRECTORY", pathlib.Path(__file__).parents[3]))
+PROJECT = pathlib.Path(os.environ.get("MOLECULE_PROJECT_DIRECTORY", CHECKOUT))
 
 runner = testinfra.utils.ansible_runner.AnsibleRunner(INVENTORY_FILE)
 
@@ -22,38 +25,18 @@ def node(name):
 
 
 def ansible_env():
-    env = dict(
-        os.environ,
-        ANSIBLE_CONFIG=str(EPHEMERAL / "ansible.cfg"),
-        ANSIBLE_COLLECTIONS_PATH=str(PROJECT / ".collections"),
-        ANSIBLE_STDOUT_CALLBACK="ansible.posix.json",
-        MOLECULE_PROJECT_DIRECTORY=str(PROJECT),
+    """molecule's ansible.cfg; MOLECULE_PROJECT_DIRECTORY for the inventory's paths."""
+    return playbook.ansible_env(
+        config=EPHEMERAL / "ansible.cfg",
+        collections=PROJECT / ".collections",
+        MOLECULE_PROJECT_DIRECTORY=PROJECT,
     )
-    # Only the JSON on stdout: no per-task timing lines.
-    env.pop("ANSIBLE_CALLBACKS_ENABLED", None)
-    return env
 
 
-def playbook_command(playbook, extra=None):
-    cmd = ["ansible-playbook", "-i", os.path.dirname(INVENTORY_FILE), str(playbook)]
-    if extra is not None:
-        cmd += ["--extra-vars", json.dumps(extra)]
-    return cmd
+def playbook_command(path, extra_vars=None):
+    return playbook.playbook_command(path, [os.path.dirname(INVENTORY_FILE)], extra_vars)
 
 
-def run_playbook(playbook, extra=None, timeout=1200):
-    """Run a playbook on the scenario's nodes; return (rc, its JSON report, stderr)."""
-    proc = subprocess.run(
-        playbook_command(playbook, extra),
-        env=ansible_env(),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    try:
-        out = json.loads(proc.stdout)
-    except json.JSONDecodeError:
-        tail = proc.stdout[-2000:] + proc.stderr[-2000:]
-        pytest.fail(f"ansible-playbook printed no JSON (rc {proc.returncode}): {tail}")
-    return proc.returncode, out, proc.stderr
+def run_playbook(path, extra_vars=None, timeout=1200):
+    """Run a playbook on the scenario's nodes; return a playbook.Run."""
+    return playbook.run(playbook_command(path, extra_vars), ansible_env(), timeout=timeout)

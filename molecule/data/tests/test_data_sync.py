@@ -17,9 +17,12 @@ import time
 
 import pytest
 from conftest import EPHEMERAL, PROJECT, ansible_env, node, playbook_command, run_playbook, runner
+from playbook import assert_stopped_in_preflight, changed_counts, failure_messages
 
 SOURCE = EPHEMERAL / "datasets"
 PLAYBOOK = PROJECT / "playbooks" / "data_sync.yml"
+# Its one play; the role's checks come first in it.
+PLAY = "Sync the datasets to every node"
 PARTIAL = ".data-sync-partial"
 
 testinfra_hosts = runner.get_hosts("spark_cluster")
@@ -52,12 +55,8 @@ def file_sha(path):
 
 
 def sync(extra=None, timeout=1200):
-    """Run the data sync playbook; return (rc, parsed json callback output, stderr)."""
+    """Run the data sync playbook; return a playbook.Run (rc, JSON report, stderr, seconds)."""
     return run_playbook(PLAYBOOK, extra, timeout)
-
-
-def changed_counts(out):
-    return {host: stats["changed"] for host, stats in out["stats"].items()}
 
 
 def task_results(out, name):
@@ -85,19 +84,6 @@ def moved_files(out):
             ]
             moved.setdefault(host, {})[item["item"]["name"]] = lines
     return moved
-
-
-def failure_messages(out):
-    messages = []
-    for play in out["plays"]:
-        for task in play["tasks"]:
-            for result in task["hosts"].values():
-                if result.get("failed"):
-                    messages.append(str(result.get("msg", "")))
-                for item in result.get("results", []):
-                    if item.get("failed"):
-                        messages.append(str(item.get("msg", "")))
-    return messages
 
 
 # --- what every node holds after converge -------------------------------------------
@@ -139,7 +125,7 @@ def test_no_holding_directory_is_left(host):
 
 
 def test_second_run_moves_nothing():
-    rc, out, err = sync()
+    rc, out, err, _ = sync()
     assert rc == 0, err
     assert changed_counts(out) == dict.fromkeys(NODES, 0)
     assert all(lines == [] for per_node in moved_files(out).values() for lines in per_node.values())
@@ -149,7 +135,7 @@ def test_one_changed_file_alone_moves():
     target = SOURCE / "csv" / "sub" / "deeper" / "c.csv"
     with open(target, "a", encoding="utf-8") as handle:
         handle.write("1000,0,row-1000\n")
-    rc, out, err = sync()
+    rc, out, err, _ = sync()
     assert rc == 0, err
     moved = moved_files(out)
     for name in NODES:
@@ -163,7 +149,7 @@ def test_one_changed_file_alone_moves():
 
 def test_deleted_file_is_removed_everywhere():
     (SOURCE / "csv" / "sub" / "deeper" / "c.csv").unlink()
-    rc, out, err = sync()
+    rc, out, err, _ = sync()
     assert rc == 0, err
     moved = moved_files(out)
     for name in NODES:
@@ -222,7 +208,7 @@ def in_flight_bytes(name):
 def test_killed_sync_leaves_the_old_version_and_the_next_run_completes():
     big = SOURCE / "csv" / "big.bin"
     big.write_bytes(os.urandom(150 * 1024 * 1024))
-    rc, _out, err = sync()
+    rc, _out, err, _ = sync()
     assert rc == 0, err
     old = file_sha(big)
     big.write_bytes(os.urandom(150 * 1024 * 1024))
@@ -250,7 +236,7 @@ def test_killed_sync_leaves_the_old_version_and_the_next_run_completes():
     # The interrupted node kept what had arrived, for the next run to build on.
     assert node(NODES[-1]).file(f"/data/csv/{PARTIAL}/big.bin").size > 0
 
-    rc, out, err = sync()
+    rc, out, err, _ = sync()
     assert rc == 0, err
     for name in NODES:
         assert node(name).file("/data/csv/big.bin").sha256sum == new
@@ -318,10 +304,7 @@ def test_killed_sync_leaves_the_old_version_and_the_next_run_completes():
 def test_bad_input_fails_before_any_node_changes(extra, expected):
     text = json.dumps(extra).replace('"CSV"', json.dumps(str(SOURCE / "csv")))
     extra = json.loads(text)
-    rc, out, _err = sync(extra)
-    assert rc != 0
-    assert any(expected in message for message in failure_messages(out)), failure_messages(out)
-    assert changed_counts(out) == dict.fromkeys(out["stats"], 0)
+    assert_stopped_in_preflight(sync(extra), expected, plays=[PLAY])
     for name in NODES:
         for dataset in extra["data_sync_datasets"]:
             dest = dataset["dest"]

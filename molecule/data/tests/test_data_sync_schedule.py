@@ -23,9 +23,9 @@ WORKERS = sorted(runner.get_hosts("spark_workers"))
 
 def schedule(**extra):
     """Run schedule_controller.yml; return the json callback's output."""
-    rc, out, err = run_playbook(SETUP, extra)
-    assert rc == 0, json.dumps(out)[-3000:] + err[-2000:]
-    return out
+    run = run_playbook(SETUP, extra)
+    assert run.rc == 0, json.dumps(run.report)[-3000:] + run.stderr[-2000:]
+    return run.report
 
 
 @pytest.fixture(scope="module")

@@ -9,14 +9,13 @@ scenario: a new file arrives everywhere (synchronize, from the controller and
 pushed by the master), a rerun changes nothing, a deleted file goes.
 """
 
-import json
 import os
 import pathlib
-import subprocess
 
 import ansible_mitogen
+import playbook
 from conftest import ansible_env, node, playbook_command, runner
-from test_data_sync import PLAYBOOK, SOURCE, changed_counts, file_sha
+from test_data_sync import PLAYBOOK, SOURCE, file_sha
 
 NODES = sorted(runner.get_hosts("spark_cluster"))
 NEW_FILE = SOURCE / "csv" / "sub" / "mitogen.csv"
@@ -33,31 +32,27 @@ def mitogen_sync():
     # Mitogen opens its own SSH connections and does not read ssh_args'
     # StrictHostKeyChecking=no; the bed's containers get new host keys each run.
     env["ANSIBLE_HOST_KEY_CHECKING"] = "False"
-    proc = subprocess.run(
-        playbook_command(PLAYBOOK), env=env, capture_output=True, text=True, timeout=900, check=False
-    )
-    assert THIRD_PARTY_STRATEGY in " ".join(proc.stderr.split()), proc.stderr[-2000:]
-    out = json.loads(proc.stdout)
-    assert proc.returncode == 0, (proc.stderr[-2000:], out["stats"])
-    return out
+    run = playbook.run(playbook_command(PLAYBOOK), env, timeout=900)
+    assert THIRD_PARTY_STRATEGY in " ".join(run.stderr.split()), run.stderr[-2000:]
+    assert run.rc == 0, (run.stderr[-2000:], run.report["stats"])
+    return playbook.changed_counts(run.report)
 
 
 def test_mitogen_sync_brings_a_new_file_everywhere():
     NEW_FILE.write_text("".join(f"{i},{i * 7},row-{i}\n" for i in range(5000)), encoding="utf-8")
-    out = mitogen_sync()
-    assert all(changed > 0 for changed in changed_counts(out).values()), out["stats"]
+    changed = mitogen_sync()
+    assert all(count > 0 for count in changed.values()), changed
     for name in NODES:
         assert node(name).file("/data/csv/sub/mitogen.csv").sha256sum == file_sha(NEW_FILE), name
 
 
 def test_mitogen_rerun_changes_nothing():
-    out = mitogen_sync()
-    assert changed_counts(out) == dict.fromkeys(NODES, 0)
+    assert mitogen_sync() == dict.fromkeys(NODES, 0)
 
 
 def test_mitogen_sync_removes_a_deleted_file():
     os.remove(NEW_FILE)
-    out = mitogen_sync()
-    assert all(changed > 0 for changed in changed_counts(out).values()), out["stats"]
+    changed = mitogen_sync()
+    assert all(count > 0 for count in changed.values()), changed
     for name in NODES:
         assert not node(name).file("/data/csv/sub/mitogen.csv").exists, name
