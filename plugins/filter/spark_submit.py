@@ -1,11 +1,13 @@
 # Copyright: (c) 2026, picluster.spark maintainers
 # Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
-"""Spark properties as spark-submit arguments.
+"""Spark properties as spark-submit arguments, and the records a job prints.
 
-A plain function, so tests/unit can call it without a play.
+Plain functions, so tests/unit can call them without a play.
 """
 
 from __future__ import annotations
+
+import json
 
 
 def spark_conf_args(properties):
@@ -25,8 +27,17 @@ def spark_conf_args(properties):
     return args
 
 
+def spark_job_records(lines, marker):
+    """The JSON records a job printed on lines that start with `marker`, in order.
+
+    The job playbooks' scripts print one record a line after a marker word and a
+    space (`LINE_COUNT {...}`); the rest of stdout is Spark's own.
+    """
+    return [json.loads(line[len(marker) :]) for line in lines if line.startswith(marker)]
+
+
 class FilterModule:
-    """spark-submit's --conf arguments."""
+    """spark-submit's --conf arguments, and what a submitted job printed."""
 
     def filters(self):
-        return {"spark_conf_args": spark_conf_args}
+        return {"spark_conf_args": spark_conf_args, "spark_job_records": spark_job_records}
