@@ -9,13 +9,17 @@ plain functions, so tests/unit can call them with dicts for groups and hostvars.
 
 from __future__ import annotations
 
-from ansible_collections.picluster.spark.plugins.filter.spark_memory import spark_memory_mb
+from ansible_collections.picluster.spark.plugins.filter.spark_memory_budget import (
+    spark_worker_budget,
+    worker_inputs,
+)
+from ansible_collections.picluster.spark.plugins.module_utils.spark_memory_budget import (
+    cluster_executor_properties,
+)
 
 # The roles' defaults, for hosts whose inventory does not set these.
 MASTER_PORT = 7077
 MASTER_WEBUI_PORT = 8080
-WORKER_CORES = 4
-WORKER_MEMORY = "1g"
 
 _MISSING = object()
 
@@ -75,38 +79,30 @@ def layout(groups, hostvars):
     }
 
 
-def _as_int(value):
-    """Jinja's int filter: a value that is not a number counts 0.
-
-    A bad spark_worker_cores is reported by the spark_worker pre-flight with its own
-    message; the total must not fail before that.
-    """
-    if isinstance(value, str):
-        try:
-            return int(value)
-        except ValueError:
-            pass
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        try:
-            return int(float(value))
-        except (TypeError, ValueError, OverflowError):
-            return 0
+def worker_budgets(workers, hostvars):
+    """Each worker's memory budget (module_utils/spark_memory_budget.py), from its spark_worker_*
+    inputs and facts as the spark_worker role reads them."""
+    return [spark_worker_budget(worker_inputs(hostvars, w), host=w) for w in workers]
 
 
 def worker_totals(workers, hostvars):
-    """What the workers offer together: {cores, memory_mb}, from each one's
-    spark_worker_cores and spark_worker_memory (the role defaults where unset).
+    """What the workers offer together: {cores, memory_mb}, each worker sized by its budget
+    (what the spark_worker role starts it with).
 
-    An unreadable memory size fails, with the spark_memory_mb filter's message.
+    A worker whose size is unknown (no spark_worker_node_memory_mb and no facts) or an unreadable
+    input fails, with the spark_worker_budget filter's message.
     """
+    budgets = worker_budgets(workers, hostvars)
     return {
-        "cores": sum(_as_int(_var(hostvars, w, "spark_worker_cores", WORKER_CORES)) for w in workers),
-        "memory_mb": sum(
-            spark_memory_mb(_var(hostvars, w, "spark_worker_memory", WORKER_MEMORY)) for w in workers
-        ),
+        "cores": sum(b["worker_cores"] for b in budgets),
+        "memory_mb": sum(b["worker_memory_mb"] for b in budgets),
     }
+
+
+def executor_properties(workers, hostvars):
+    """spark-defaults.conf properties that size every application for these workers: the
+    smallest worker's executor, task concurrency, JVM options, shuffle settings (docs/memory.md)."""
+    return cluster_executor_properties(worker_budgets(workers, hostvars))
 
 
 _STATUS_ROW = "%-8s %-16s %-6s %5s %9s"
@@ -149,5 +145,6 @@ class FilterModule:
         return {
             "cluster_layout": layout,
             "cluster_worker_totals": worker_totals,
+            "cluster_executor_properties": executor_properties,
             "cluster_status_table": status_table,
         }

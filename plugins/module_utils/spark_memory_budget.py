@@ -361,3 +361,157 @@ def memory_budget(ram_mb, cores, host="", overrides=None):
         },
         "problems": problems,
     }
+
+
+# The spark_worker role's inputs that size a worker, with the role's defaults ("" and 0: the
+# budget decides). The role and the cluster's totals read a worker through worker_budget(), so
+# both size it by the same rule.
+WORKER_INPUTS = {
+    "spark_worker_node_memory_mb": 0,
+    "spark_worker_node_cores": 0,
+    "spark_worker_cores": 0,
+    "spark_worker_memory": "",
+    "spark_worker_daemon_memory": "",
+    "spark_worker_executor_memory": "",
+    "spark_worker_executor_cores": 0,
+}
+_OVERRIDE_OF = {
+    "spark_worker_cores": "worker_cores",
+    "spark_worker_memory": "worker_memory",
+    "spark_worker_daemon_memory": "daemon_memory",
+    "spark_worker_executor_memory": "executor_memory",
+    "spark_worker_executor_cores": "executor_cores",
+}
+
+
+def _unset(value):
+    return (
+        value is None
+        or (isinstance(value, str) and value.strip() in ("", "0"))
+        or (not isinstance(value, (bool, str)) and value == 0)
+    )
+
+
+# Each size of a node: its input, the facts that give it otherwise, what it is called, its unit.
+_NODE_SIZES = {
+    "ram": ("spark_worker_node_memory_mb", ("memtotal_mb",), "RAM", "MB"),
+    "cores": ("spark_worker_node_cores", ("processor_nproc", "processor_vcpus"), "CPU count", "cores"),
+}
+
+
+def _node_size(inputs, size, host):
+    name, fact_names, what, unit = _NODE_SIZES[size]
+    value = inputs.get(name, 0)
+    if not _unset(value):
+        return value
+    facts = inputs.get("ansible_facts") or {}
+    for fact in fact_names:
+        if not _unset(facts.get(fact)):
+            return facts[fact]
+    who = f"{host}: " if host else ""
+    raise MemoryBudgetError(
+        f"{who}the node's {what} is unknown: set {name} in the inventory ({unit}), or gather the "
+        "node's hardware facts first (site.yml's first play does)"
+    )
+
+
+def worker_budget(inputs, host=""):
+    """The budget of one worker from the spark_worker role's inputs.
+
+    ``inputs`` maps the names in WORKER_INPUTS (a missing one takes the role's default) and
+    ``ansible_facts`` to values: the node's RAM is spark_worker_node_memory_mb, else MemTotal
+    (ansible_facts.memtotal_mb), never rounded up; its cores spark_worker_node_cores, else
+    processor_nproc / processor_vcpus. The other inputs, where set, are the user's overrides.
+    """
+    ram = _node_size(inputs, "ram", host)
+    cores = _node_size(inputs, "cores", host)
+    who = f"{host}: " if host else ""
+    overrides = {}
+    for name, override in _OVERRIDE_OF.items():
+        if name in inputs and not _unset(inputs[name]):
+            try:
+                overrides.update(read_overrides({override: inputs[name]}))
+            except MemoryBudgetError as exc:
+                # Named as the user wrote it.
+                raise MemoryBudgetError(f"{who}{name}{str(exc)[len(override) :]}") from None
+    try:
+        return memory_budget(ram, cores, host=host, overrides=overrides)
+    except MemoryBudgetError as exc:
+        raise MemoryBudgetError(f"{who}{exc}") from None
+
+
+# Executor settings for the whole cluster. An application has one spark.executor.memory, so the
+# smallest worker's budget sets it; each worker still offers its own memory.
+# Unified memory (execution + storage) one running task needs at least: the run that finished
+# the heavy job on 1 GiB nodes ran 2 tasks in a 512 MB heap, about 64 MB each.
+MIN_UNIFIED_PER_TASK_MB = 48
+# Under this heap an executor is a small board's: a small-heap GC, heap (not direct) buffers for
+# the network, small shuffle fetches.
+SMALL_EXECUTOR_MB = 1024
+# Shuffle partitions per core of the cluster: Spark's 200 are for servers; the finished run used 64.
+SHUFFLE_PARTITIONS_PER_CORE = 4
+# Input split bounds: a task reads one split; smaller ones keep its rows within its memory share.
+PARTITION_BYTES_MIN_MB = 16
+PARTITION_BYTES_MAX_MB = 128
+
+
+def _split_mb(per_task_mb):
+    size = PARTITION_BYTES_MAX_MB
+    while size > PARTITION_BYTES_MIN_MB and size > per_task_mb:
+        size //= 2
+    return size
+
+
+def executor_java_options(heap_mb, jvm):
+    """The executors' JVM options: caps for the memory beyond the heap, and an exit on
+    OutOfMemoryError so the worker starts a new executor instead of one thrashing on."""
+    options = []
+    if heap_mb < SMALL_EXECUTOR_MB:
+        options.append("-XX:+UseSerialGC")
+    options += [
+        f"-XX:MaxMetaspaceSize={jvm['max_metaspace_mb']}m",
+        f"-XX:ReservedCodeCacheSize={jvm['reserved_code_cache_mb']}m",
+        f"-Xss{jvm['thread_stack_kb']}k",
+    ]
+    if jvm["max_direct_memory_mb"] != heap_mb:
+        # The JVM's default is the heap: only a user's cap is written.
+        options.append(f"-XX:MaxDirectMemorySize={jvm['max_direct_memory_mb']}m")
+    options.append("-XX:+ExitOnOutOfMemoryError")
+    return " ".join(options)
+
+
+def cluster_executor_properties(budgets):
+    """spark-defaults.conf properties that size every application for the workers' ``budgets``.
+
+    Empty when no worker can host an executor (the pre-flight reports that). See docs/memory.md
+    for each property's reason.
+    """
+    usable = [b for b in budgets if b["executors"] > 0 and b["executor_memory_mb"] > 0]
+    if not usable:
+        return {}
+    smallest = min(usable, key=lambda b: (b["executor_memory_mb"], b["host"]))
+    heap = smallest["executor_memory_mb"]
+    cores = min(b["executor_cores"] for b in usable)
+    tasks = max(1, min(cores, unified_memory_mb(heap) // MIN_UNIFIED_PER_TASK_MB))
+    task_cpus = -(-cores // tasks)
+    tasks = cores // task_cpus
+    total_cores = sum(b["worker_cores"] for b in usable)
+    properties = {
+        "spark.executor.memory": f"{heap}m",
+        "spark.executor.cores": cores,
+        "spark.task.cpus": task_cpus,
+        "spark.executor.extraJavaOptions": executor_java_options(heap, smallest["jvm"]),
+        "spark.sql.shuffle.partitions": max(1, total_cores * SHUFFLE_PARTITIONS_PER_CORE),
+        "spark.sql.files.maxPartitionBytes": f"{_split_mb(unified_memory_mb(heap) // tasks)}m",
+        "spark.shuffle.compress": True,
+        "spark.shuffle.spill.compress": True,
+    }
+    if heap < SMALL_EXECUTOR_MB:
+        properties.update(
+            {
+                "spark.shuffle.io.preferDirectBufs": False,
+                "spark.network.io.preferDirectBufs": False,
+                "spark.reducer.maxSizeInFlight": "8m",
+            }
+        )
+    return properties

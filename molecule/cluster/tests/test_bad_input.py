@@ -94,11 +94,36 @@ def test_duplicate_hostnames(tmp_path):
 @pytest.mark.parametrize(
     ("override", "expected"),
     [
-        ({"spark_worker_memory": "256m"}, "a worker needs at least 512 MB"),
-        ({"spark_worker_memory": "2g"}, "the node has only 1024 MB (spark_worker_node_memory_mb)"),
-        ({"spark_worker_cores": 8}, "the node has only 4 CPUs (spark_worker_node_cores)"),
+        # The original setup's sizes on a Pi 3 (906 MB): the collapse, refused with the arithmetic.
+        (
+            {"spark_worker_memory": "1g", "spark_worker_daemon_memory": "256m"},
+            "pi2: executor 1024 MB + its JVM overhead 144 MB + worker daemon 256 MB + its JVM overhead 80 MB"
+            " + Python 0 MB + OS 80 MB = 1584 MB > 906 MB RAM",
+        ),
+        (
+            {"spark_worker_executor_memory": "450m"},
+            "pi2: executor 450 MB < 466 MB: Spark refuses an executor",
+        ),
+        (
+            {"spark_worker_memory": "400m", "spark_worker_executor_memory": "470m"},
+            "pi2: executor 470 MB > the 400 MB the worker offers: no executor fits and applications hang",
+        ),
+        ({"spark_worker_executor_cores": 8}, "pi2: executor cores 8 > the worker's 4 cores"),
+        ({"spark_worker_cores": 8}, "pi2: the worker offers 8 cores but the node has only 4"),
+        # /run is tmpfs on every node.
+        (
+            {"spark_worker_local_dirs": ["/run/spark-spill"]},
+            "pi2: spark_worker_local_dirs /run/spark-spill is on tmpfs",
+        ),
     ],
-    ids=["memory-below-512m", "memory-above-ram", "cores-above-cpus"],
+    ids=[
+        "original-1g-on-906mb",
+        "executor-under-floor",
+        "executor-above-offer",
+        "executor-cores",
+        "worker-cores",
+        "spill-on-tmpfs",
+    ],
 )
 def test_worker_size(override, expected):
     run = run_site("-e", json.dumps(override), *FEW)

@@ -84,8 +84,19 @@ def test_login_shells_get_spark_home_and_path(any_node):
 
 def test_spark_defaults_name_the_master(any_node):
     _, host = any_node
-    defaults = host.file(f"{SPARK_DIR}/conf/spark-defaults.conf").content_string
-    assert f"spark.master spark://{ADDRESS[MASTER]}:7077" in defaults.splitlines()
+    defaults = host.file(f"{SPARK_DIR}/conf/spark-defaults.conf").content_string.splitlines()
+    assert f"spark.master spark://{ADDRESS[MASTER]}:7077" in defaults
+    # Every application sized for the smallest worker's memory budget (docs/memory.md).
+    for line in (
+        "spark.executor.memory 474m",
+        "spark.executor.cores 4",
+        "spark.task.cpus 2",
+        "spark.sql.shuffle.partitions 64",
+        "spark.shuffle.io.preferDirectBufs false",
+        "spark.executor.extraJavaOptions -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m"
+        " -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+ExitOnOutOfMemoryError",
+    ):
+        assert line in defaults
 
 
 def service_pid_user(host, unit):
@@ -120,7 +131,9 @@ def test_worker_service(worker):
     assert f"spark://{ADDRESS[MASTER]}:7077" in cmdline
     assert cmdline[cmdline.index("--host") + 1] == ADDRESS[name]
     assert cmdline[cmdline.index("--cores") + 1] == "4"
-    assert cmdline[cmdline.index("--memory") + 1] == "1g"
+    # The memory budget of a Pi 3 (906 MB in the inventory; docs/memory.md).
+    assert cmdline[cmdline.index("--memory") + 1] == "474m"
+    assert "-Xmx128m" in cmdline
     sockets = listening(host)
     assert (ADDRESS[name], 7078) in sockets
     assert (ADDRESS[name], 8081) in sockets
@@ -128,6 +141,18 @@ def test_worker_service(worker):
     # /var/lib/spark is the spark account's 0750 home: look as root.
     work = host.check_output("sudo stat -c '%F %U %a' /var/lib/spark/work")
     assert work == "directory spark 750"
+    # Spills and shuffle files: on the worker's side, the Spark account's alone.
+    assert host.check_output("sudo stat -c '%F %U %a' /var/lib/spark/local") == "directory spark 700"
+    environment = host.check_output("systemctl show -p Environment --value spark-worker").split()
+    assert "SPARK_LOCAL_DIRS=/var/lib/spark/local" in environment
+    limits = dict(
+        line.split("=", 1)
+        for line in host.check_output(
+            "systemctl show -p MemoryMax -p OOMPolicy -p OOMScoreAdjust spark-worker"
+        ).splitlines()
+    )
+    # MemoryMax: the Pi 3's 906 MB less the OS's 80 MB, in bytes.
+    assert limits == {"MemoryMax": str(826 * 1024 * 1024), "OOMPolicy": "continue", "OOMScoreAdjust": "500"}
 
 
 @pytest.mark.parametrize("unit", ["spark-master", "spark-worker"])

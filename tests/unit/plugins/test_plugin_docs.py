@@ -65,13 +65,13 @@ def test_the_plugins_run_in_a_play_by_their_full_names(ansible_debug):
         " (['/etc'] | picluster.spark.nfs_share_path_problems).system,"
         " (['10.0.0.5/24'] | picluster.spark.nfs_share_network_problems).host_bits_set,"
         " (groups | picluster.spark.cluster_layout(hostvars)).master_url,"
-        " (['localhost'] | picluster.spark.cluster_worker_totals(hostvars)).cores,"
+        " ([] | picluster.spark.cluster_worker_totals(hostvars)).memory_mb,"
         " (([{'name': 'a', 'address': '1'}] * 2) | picluster.spark.hosts_entries_duplicates).names,"
         " [] | picluster.spark.line_count_table | length"
         " ] | to_json }}"
     )
     assert out.returncode == 0, out.stdout + out.stderr
     assert (
-        r'"msg": "[true, true, \"unknown\", [\"/etc\"], [\"10.0.0.5/24\"], \"spark://:7077\", 4, [\"a\"], 1]"'
+        r'"msg": "[true, true, \"unknown\", [\"/etc\"], [\"10.0.0.5/24\"], \"spark://:7077\", 0, [\"a\"], 1]"'
         in out.stdout
     )

@@ -10,10 +10,12 @@ GROUPS = {
     "spark_workers": ["pi1", "pi2"],
     "spark_cluster": ["nuc", "pi1", "pi2"],
 }
+# Two Pi 3 workers as their facts describe them (MemTotal 906 MB, 4 CPUs).
+PI3_FACTS = {"memtotal_mb": 906, "processor_nproc": 4}
 HOSTVARS = {
     "nuc": {"ansible_host": "192.168.1.10"},
-    "pi1": {"ansible_host": "192.168.1.11"},
-    "pi2": {"ansible_host": "192.168.1.12"},
+    "pi1": {"ansible_host": "192.168.1.11", "ansible_facts": PI3_FACTS},
+    "pi2": {"ansible_host": "192.168.1.12", "ansible_facts": PI3_FACTS},
 }
 
 
@@ -21,6 +23,7 @@ def test_filters_are_registered_under_their_documented_names():
     assert cluster.FilterModule().filters() == {
         "cluster_layout": cluster.layout,
         "cluster_worker_totals": cluster.worker_totals,
+        "cluster_executor_properties": cluster.executor_properties,
         "cluster_status_table": cluster.status_table,
     }
 
@@ -105,32 +108,69 @@ def test_a_worker_outside_spark_cluster_gets_its_address_by_the_same_rule():
     assert "pi9" not in view["address_of"]
 
 
-def test_worker_totals_use_the_role_defaults_where_unset():
-    assert cluster.worker_totals(["pi1", "pi2"], HOSTVARS) == {"cores": 8, "memory_mb": 2048}
+def test_worker_totals_follow_each_workers_budget_from_its_facts():
+    # A Pi 3 offers 4 cores and 474 MB (docs/memory.md): the original 4-Pi setup shows 1896 MB.
+    assert cluster.worker_totals(["pi1", "pi2"], HOSTVARS) == {"cores": 8, "memory_mb": 948}
 
 
-def test_worker_totals_add_each_worker():
+def test_worker_totals_take_the_inventorys_size_before_facts_and_its_overrides():
     hostvars = {
-        "pi1": {"spark_worker_cores": 2, "spark_worker_memory": "512m"},
-        "pi2": {"spark_worker_cores": "3", "spark_worker_memory": "2g"},
-        "pi3": {"spark_worker_memory": 1024},
+        # The bed: facts describe the host (2 CPUs, 24 GB), the inventory the board.
+        "pi1": {
+            "spark_worker_node_memory_mb": 906,
+            "spark_worker_node_cores": "4",
+            "ansible_facts": {"memtotal_mb": 24105, "processor_nproc": 2},
+        },
+        "pi2": {
+            "ansible_facts": PI3_FACTS,
+            "spark_worker_cores": 2,
+            "spark_worker_memory": "512m",
+            "spark_worker_daemon_memory": "96m",
+        },
+        # A Pi 4 with 4 GB: one executor of 2210 MB.
+        "pi3": {"ansible_facts": {"memtotal_mb": 3796, "processor_vcpus": 4}},
     }
-    assert cluster.worker_totals(["pi1", "pi2", "pi3"], hostvars) == {"cores": 9, "memory_mb": 3584}
+    assert cluster.worker_totals(["pi1", "pi2", "pi3"], hostvars) == {
+        "cores": 10,
+        "memory_mb": 474 + 512 + 2210,
+    }
 
 
 def test_worker_totals_of_no_workers():
     assert cluster.worker_totals([], {}) == {"cores": 0, "memory_mb": 0}
 
 
-@pytest.mark.parametrize(("cores", "counted"), [("four", 0), ("2.0", 2), (None, 0), (3.7, 3)])
-def test_unreadable_cores_count_as_jinja_int_counts_them(cores, counted):
-    # spark_worker's pre-flight refuses them with its own message.
-    assert cluster.worker_totals(["pi1"], {"pi1": {"spark_worker_cores": cores}})["cores"] == counted
+def test_a_worker_of_unknown_size_fails_naming_what_to_set():
+    with pytest.raises(
+        AnsibleFilterError,
+        match=r"^spark_worker_budget: pi1: the node's RAM is unknown: set "
+        r"spark_worker_node_memory_mb in the inventory",
+    ):
+        cluster.worker_totals(["pi1"], {"pi1": {}})
 
 
-def test_unreadable_memory_fails_with_the_spark_memory_mb_message():
-    with pytest.raises(AnsibleFilterError, match=r"^spark_memory_mb: cannot read memory size '1\.5g'"):
-        cluster.worker_totals(["pi1"], {"pi1": {"spark_worker_memory": "1.5g"}})
+def test_unreadable_memory_fails_with_the_budgets_message():
+    with pytest.raises(
+        AnsibleFilterError,
+        match=r"^spark_worker_budget: pi1: spark_worker_memory: cannot read memory size '1\.5g'",
+    ):
+        cluster.worker_totals(["pi1"], {"pi1": {"ansible_facts": PI3_FACTS, "spark_worker_memory": "1.5g"}})
+
+
+def test_executor_properties_of_the_original_setup():
+    properties = cluster.executor_properties(["pi1", "pi2"], HOSTVARS)
+    assert properties["spark.executor.memory"] == "474m"
+    assert properties["spark.executor.cores"] == 4
+    # 104 MB of unified memory: two tasks at a time, as in the run that finished on 1 GiB nodes.
+    assert properties["spark.task.cpus"] == 2
+    assert properties["spark.sql.shuffle.partitions"] == 32
+    assert "-XX:+UseSerialGC" in properties["spark.executor.extraJavaOptions"]
+
+
+def test_executor_properties_take_the_smallest_worker():
+    hostvars = dict(HOSTVARS, pi3={"ansible_facts": {"memtotal_mb": 7812, "processor_nproc": 4}})
+    assert cluster.executor_properties(["pi1", "pi3"], hostvars)["spark.executor.memory"] == "474m"
+    assert cluster.executor_properties(["pi3"], hostvars)["spark.executor.memory"] == "4948m"
 
 
 # status_table: what cluster_status.yml prints.

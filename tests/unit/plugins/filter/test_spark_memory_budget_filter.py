@@ -8,8 +8,60 @@ from ansible_collections.picluster.spark.plugins.module_utils.spark_memory_budge
 
 def test_filter_is_registered_under_its_documented_name():
     filters = flt.FilterModule().filters()
-    assert list(filters) == ["spark_memory_budget"]
+    assert list(filters) == ["spark_memory_budget", "spark_worker_budget"]
     assert filters["spark_memory_budget"] is flt.spark_memory_budget
+    assert filters["spark_worker_budget"] is flt.spark_worker_budget
+
+
+def test_worker_budget_reads_the_roles_inputs_as_the_role_names_them():
+    inputs = {
+        "spark_worker_node_memory_mb": "906",
+        "spark_worker_node_cores": 4,
+        "spark_worker_cores": 0,
+        "spark_worker_memory": "",
+        "ansible_facts": {"memtotal_mb": 24105, "processor_nproc": 2},
+    }
+    assert flt.spark_worker_budget(inputs, "pi1") == memory_budget(906, 4, host="pi1")
+    assert flt.spark_worker_budget(
+        {"ansible_facts": {"memtotal_mb": 906, "processor_vcpus": 4}}
+    ) == memory_budget(906, 4)
+
+
+def test_worker_budget_refuses_a_user_value_with_the_arithmetic():
+    inputs = {
+        "spark_worker_node_memory_mb": 906,
+        "spark_worker_node_cores": 4,
+        "spark_worker_memory": "1g",
+        "spark_worker_daemon_memory": "256m",
+    }
+    assert flt.spark_worker_budget(inputs, "pi2")["problems"] == [
+        "pi2: executor 1024 MB + its JVM overhead 144 MB + worker daemon 256 MB + its JVM overhead 80 MB"
+        " + Python 0 MB + OS 80 MB = 1584 MB > 906 MB RAM"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("inputs", "message"),
+    [
+        ({}, r"^spark_worker_budget: pi1: the node's RAM is unknown: set spark_worker_node_memory_mb"),
+        (
+            {"spark_worker_node_memory_mb": 906},
+            r"^spark_worker_budget: pi1: the node's CPU count is unknown: set "
+            r"spark_worker_node_cores",
+        ),
+        (
+            {
+                "spark_worker_node_memory_mb": 906,
+                "spark_worker_node_cores": 4,
+                "spark_worker_executor_cores": "two",
+            },
+            r"^spark_worker_budget: pi1: spark_worker_executor_cores 'two' is not a whole number of cores$",
+        ),
+    ],
+)
+def test_worker_budget_errors_name_the_host_and_the_input(inputs, message):
+    with pytest.raises(AnsibleFilterError, match=message):
+        flt.spark_worker_budget(inputs, "pi1")
 
 
 @pytest.mark.parametrize(

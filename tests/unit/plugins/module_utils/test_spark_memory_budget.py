@@ -447,3 +447,88 @@ def test_the_table_in_docs_memory_md_is_what_the_code_gives():
             f"{b['unified_memory_mb']} | {b['systemd']['memory_high_mb']} / {b['systemd']['memory_max_mb']} |"
         )
         assert row in doc
+
+
+# worker_budget: the spark_worker role's inputs; cluster_executor_properties: spark-defaults.conf.
+
+
+def test_worker_budget_takes_memtotal_as_it_is():
+    # The old check rounded a Pi 3's 906 MB up to 1024 and approved a 1g executor: the collapse.
+    b = budget.worker_budget({"ansible_facts": {"memtotal_mb": 906, "processor_nproc": 4}}, "pi1")
+    assert (b["ram_mb"], b["worker_memory"], b["daemon_memory"], b["problems"]) == (906, "474m", "128m", [])
+
+
+def test_worker_budget_prefers_the_inventorys_size_and_ignores_unset_values():
+    inputs = {
+        "spark_worker_node_memory_mb": "3796",
+        "spark_worker_node_cores": 4,
+        "spark_worker_memory": "",
+        "spark_worker_cores": "0",
+        "spark_worker_executor_cores": 0,
+        "ansible_facts": {"memtotal_mb": 24105, "processor_nproc": 2},
+    }
+    assert budget.worker_budget(inputs) == memory_budget(3796, 4)
+
+
+def test_worker_budget_passes_the_users_values_as_overrides():
+    inputs = {
+        "spark_worker_node_memory_mb": 3796,
+        "spark_worker_node_cores": 4,
+        "spark_worker_executor_memory": "1g",
+    }
+    assert budget.worker_budget(inputs) == memory_budget(3796, 4, overrides={"executor_memory": "1g"})
+
+
+def pi3_cluster(count=4):
+    return [memory_budget(PI3, 4, host=f"pi{n}") for n in range(1, count + 1)]
+
+
+def test_executor_properties_of_the_original_setup():
+    assert budget.cluster_executor_properties(pi3_cluster()) == {
+        "spark.executor.memory": "474m",
+        "spark.executor.cores": 4,
+        # 104 MB of unified memory: two tasks at a time, 52 MB each.
+        "spark.task.cpus": 2,
+        "spark.executor.extraJavaOptions": "-XX:+UseSerialGC -XX:MaxMetaspaceSize=128m "
+        "-XX:ReservedCodeCacheSize=64m -Xss512k -XX:+ExitOnOutOfMemoryError",
+        "spark.sql.shuffle.partitions": 64,
+        "spark.sql.files.maxPartitionBytes": "32m",
+        "spark.shuffle.compress": True,
+        "spark.shuffle.spill.compress": True,
+        "spark.shuffle.io.preferDirectBufs": False,
+        "spark.network.io.preferDirectBufs": False,
+        "spark.reducer.maxSizeInFlight": "8m",
+    }
+
+
+def test_executor_properties_of_large_boards_keep_spark_s_own_buffers_and_gc():
+    properties = budget.cluster_executor_properties([memory_budget(PI4_4G, 4, host="pi")])
+    assert properties["spark.executor.memory"] == "2210m"
+    assert properties["spark.task.cpus"] == 1
+    assert properties["spark.sql.files.maxPartitionBytes"] == "128m"
+    assert "-XX:+UseSerialGC" not in properties["spark.executor.extraJavaOptions"]
+    assert "spark.shuffle.io.preferDirectBufs" not in properties
+
+
+def test_executor_properties_follow_the_smallest_worker_and_count_every_core():
+    workers = [*pi3_cluster(2), memory_budget(NUC, 8, host="nuc")]
+    properties = budget.cluster_executor_properties(workers)
+    assert properties["spark.executor.memory"] == "474m"
+    assert properties["spark.sql.shuffle.partitions"] == 4 * (4 + 4 + 8)
+
+
+def test_executor_properties_write_only_a_users_direct_memory_cap():
+    capped = memory_budget(PI3, 4, host="pi1", overrides={"direct_memory": "300m"})
+    assert (
+        "-XX:MaxDirectMemorySize=300m"
+        in budget.cluster_executor_properties([capped])["spark.executor.extraJavaOptions"]
+    )
+    assert (
+        "MaxDirectMemorySize"
+        not in budget.cluster_executor_properties(pi3_cluster(1))["spark.executor.extraJavaOptions"]
+    )
+
+
+def test_executor_properties_without_a_usable_worker_are_empty():
+    assert budget.cluster_executor_properties([memory_budget(512, 4, host="pi0")]) == {}
+    assert budget.cluster_executor_properties([]) == {}
