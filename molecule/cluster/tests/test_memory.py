@@ -77,7 +77,7 @@ def test_a_killed_executor_is_replaced_and_the_job_still_completes(master):
         task for _, task, _, _ in executed_tasks(run.report)
     }
 
-    log = victim.check_output(f"journalctl -u spark-worker --since @{since} --no-pager -o cat")
+    log = victim.check_output(f"sudo journalctl -u spark-worker --since @{since} --no-pager -o cat")
     launched = [line for line in log.splitlines() if "Asked to launch executor" in line]
     assert any("exitStatus 137" in line or "exited with code 137" in line for line in log.splitlines()), log[
         -3000:
