@@ -29,6 +29,8 @@ packages=(
     linux-image-cloud-amd64 initramfs-tools
     nfs-kernel-server nfs-common
     openssh-server python3 python3-apt sudo acl
+    # pi_base's compressed swap in RAM, which containers cannot show.
+    zram-tools
     iproute2 iputils-ping procps netbase
 )
 

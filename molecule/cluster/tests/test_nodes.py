@@ -171,3 +171,11 @@ def test_units_are_sandboxed_and_restart_on_failure(unit):
         "ProtectSystem": "full",
         "PrivateTmp": "yes",
     }
+
+
+def test_no_swap_is_set_up_in_a_container(any_node):
+    """pi_base skips its compressed swap in containers (their memory is the host's); the nfs
+    scenario's VMs show it set up."""
+    _, host = any_node
+    assert not host.package("zram-tools").is_installed
+    assert not host.file("/etc/default/zramswap").exists
