@@ -7,8 +7,10 @@ sample OUT STOP DRIVER_UI NAME=CGROUP...
                                        every 3 s until the file STOP exists: each worker
                                        container's memory (cgroup v1) and the driver's REST
                                        API (stages, executors, properties), into OUT (JSON)
-result OUT SETTING KEY=VALUE... [--rows F] [--expected F] [--sample F] [--journal NAME=F]... [--dmesg F]
-                                       one setting's figures, as JSON
+result OUT SETTING KEY=VALUE... [--rows F] [--expected F] | [--heavy F] [--sample F]
+       [--journal NAME=F]... [--dmesg F] [--master_log F]
+                                       one setting's figures, as JSON (--heavy: the output of
+                                       benchmarks/files/heavy_groupby.py, which checks itself)
 table RESULT...                        the side-by-side table (Markdown)
 """
 
@@ -151,7 +153,19 @@ def result(out, setting, *args):  # noqa: PLR0915 (one flat list of figures)
         with open(files["rows"], encoding="utf-8") as handle:
             rows = json.load(handle)
     res["completed"] = rows is not None
-    if rows is not None and os.path.exists(files.get("expected", "")):
+    if "heavy" in files:
+        # heavy_groupby.py's one JSON line: its totals and its own check.
+        line = None
+        if os.path.exists(files["heavy"]):
+            with open(files["heavy"], encoding="utf-8", errors="replace") as handle:
+                for text in handle:
+                    if text.startswith('{"heavy_groupby"'):
+                        line = json.loads(text)
+        res["completed"] = line is not None
+        res["answer_right"] = line["ok"] if line else None
+        res["problems"] = line["problems"] if line else []
+        res["heavy"] = line
+    elif rows is not None and os.path.exists(files.get("expected", "")):
         trips = _trips(files["module_utils"])
         with open(files["expected"], encoding="utf-8") as handle:
             problems = trips.problems(json.load(handle), rows)
@@ -172,6 +186,15 @@ def result(out, setting, *args):  # noqa: PLR0915 (one flat list of figures)
     # EXITED / FAILED / LOST while the application ran are executors lost.
     res["executors_lost"] = sum(1 for e in endings if e["state"] in ("EXITED", "FAILED", "LOST"))
     res["exit_137"] = sum(1 for e in endings if e["exit"] == "137" or "code 137" in (e["message"] or ""))
+    # The master's view: workers it removed or lost (its journal over the job).
+    if os.path.exists(files.get("master_log", "")):
+        with open(files["master_log"], encoding="utf-8", errors="replace") as handle:
+            lines = [line.rstrip()[:400] for line in handle]
+        res["master_removing_worker"] = sum("Removing worker" in line for line in lines)
+        res["master_lost_lines"] = sum(bool(re.search(r"\blost\b", line, re.IGNORECASE)) for line in lines)
+        res["master_lines"] = [
+            line for line in lines if re.search(r"Removing worker|\blost\b|timed out|DEAD", line, re.IGNORECASE)
+        ][-20:]
     # Kernel OOM kills in the window (host dmesg).
     if os.path.exists(files.get("dmesg", "")):
         with open(files["dmesg"], encoding="utf-8", errors="replace") as handle:
@@ -208,6 +231,9 @@ def result(out, setting, *args):  # noqa: PLR0915 (one flat list of figures)
         ]
         executors = [e for e in driver.get("executors", []) if e.get("id") != "driver"]
         res["driver_executors"] = len(executors)
+        # Unified memory (execution + storage) of one executor: the driver's maxMemory.
+        res["executor_max_memory"] = max((e.get("maxMemory") or 0 for e in executors), default=0)
+        res["driver_time"] = driver.get("seen")
         res["driver_executors_removed"] = [
             {"id": e["id"], "host": e.get("hostPort"), "reason": e.get("removeReason")}
             for e in executors
@@ -239,6 +265,17 @@ def _mb(value):
     return f"{int(value) / 2**20:.0f}" if value not in (None, "") else "-"
 
 
+def _heap(r):
+    """spark.executor.memory as the application got it (Spark's default when unset: 1g)."""
+    return r.get("properties", {}).get("spark.executor.memory") or "1g (Spark's default)"
+
+
+def _heap_mb(r):
+    text = _heap(r).split()[0].lower()
+    scale = {"g": 1024, "m": 1, "k": 1 / 1024}
+    return float(text[:-1]) * scale[text[-1]] if text[-1] in scale else float(text) / 2**20
+
+
 def table(*paths):
     results = []
     for path in paths:
@@ -249,24 +286,35 @@ def table(*paths):
         ("collection commit", lambda r: r.get("commit", "-")),
         ("worker offers (each)", lambda r: r.get("worker_memory", "-")),
         ("worker daemon heap", lambda r: r.get("daemon_memory", "-")),
-        ("spark.executor.memory", lambda r: r.get("properties", {}).get("spark.executor.memory", "-")),
+        ("spark.executor.memory", _heap),
         ("spark.executor.cores", lambda r: r.get("properties", {}).get("spark.executor.cores", "(all: 4)")),
         (
             "spark.sql.shuffle.partitions",
             lambda r: r.get("properties", {}).get("spark.sql.shuffle.partitions", "-"),
         ),
         (
+            "spark.task.cpus",
+            lambda r: r.get("properties", {}).get("spark.task.cpus", "(1)"),
+        ),
+        (
             "executor heaps in the cluster",
-            lambda r: (
-                f"{r.get('workers', '?')} x " + r.get("properties", {}).get("spark.executor.memory", "?")
-            ),
+            lambda r: f"{r.get('workers', '?')} x {_heap(r).split()[0]} = "
+            f"{int(r.get('workers', 0)) * _heap_mb(r):.0f} MB",
+        ),
+        (
+            "unified memory in the cluster (driver's maxMemory)",
+            lambda r: f"{r.get('workers', '?')} x {_mb(r.get('executor_max_memory'))} = "
+            f"{_mb(int(r.get('workers', 0)) * (r.get('executor_max_memory') or 0))} MB",
         ),
         (
             "completed within the limit",
             lambda r: "yes" if r["completed"] else f"no (limit {r.get('limit', '?')} s)",
         ),
         ("answer right", lambda r: {True: "yes", False: "NO", None: "-"}[r["answer_right"]]),
-        ("wall seconds (group_trips.yml)", lambda r: r.get("wall", "-")),
+        (
+            "wall seconds (group_trips.yml / spark-submit)",
+            lambda r: r.get("wall", "-"),
+        ),
         ("job seconds (its own clock)", lambda r: r.get("job_seconds", "-") or "-"),
         ("executors started (driver)", lambda r: r.get("driver_executors", "-")),
         ("executors lost (worker journals: EXITED/FAILED)", lambda r: r["executors_lost"]),
@@ -278,6 +326,8 @@ def table(*paths):
             lambda r: sum((s.get("numFailedTasks") or 0) for s in r.get("stages", [])),
         ),
         ("failed stage attempts", lambda r: sum(s.get("status") == "FAILED" for s in r.get("stages", []))),
+        ("master: 'Removing worker' lines", lambda r: r.get("master_removing_worker", "-")),
+        ("master: lines with 'lost'", lambda r: r.get("master_lost_lines", "-")),
         ("spilled, memory (MB)", lambda r: _mb(r.get("spill_memory_bytes"))),
         ("spilled, disk (MB)", lambda r: _mb(r.get("spill_disk_bytes"))),
     ]
