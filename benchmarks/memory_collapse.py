@@ -131,7 +131,7 @@ def _journal(path):
     return endings, lines
 
 
-def result(out, setting, *args):  # noqa: PLR0915 (one flat list of figures)
+def result(out, setting, *args):  # noqa: PLR0912, PLR0915 (one flat list of figures)
     res = {"setting": setting}
     files = {"journal": {}}
     rest = list(args)
@@ -192,9 +192,8 @@ def result(out, setting, *args):  # noqa: PLR0915 (one flat list of figures)
             lines = [line.rstrip()[:400] for line in handle]
         res["master_removing_worker"] = sum("Removing worker" in line for line in lines)
         res["master_lost_lines"] = sum(bool(re.search(r"\blost\b", line, re.IGNORECASE)) for line in lines)
-        res["master_lines"] = [
-            line for line in lines if re.search(r"Removing worker|\blost\b|timed out|DEAD", line, re.IGNORECASE)
-        ][-20:]
+        noteworthy = re.compile(r"Removing worker|\blost\b|timed out|DEAD", re.IGNORECASE)
+        res["master_lines"] = [line for line in lines if noteworthy.search(line)][-20:]
     # Kernel OOM kills in the window (host dmesg).
     if os.path.exists(files.get("dmesg", "")):
         with open(files["dmesg"], encoding="utf-8", errors="replace") as handle:

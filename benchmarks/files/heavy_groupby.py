@@ -44,7 +44,7 @@ def main():
     if not 0 < k <= n:
         sys.exit("usage: heavy_groupby.py N K P (0 < K <= N)")
     from pyspark.sql import SparkSession  # noqa: PLC0415 (after the argument check)
-    from pyspark.sql import functions as F  # noqa: N812, PLC0415
+    from pyspark.sql import functions as F  # noqa: PLC0415
 
     started = time.time()
     spark = SparkSession.builder.appName(f"heavy_groupby N={n} K={k} P={p}").getOrCreate()
