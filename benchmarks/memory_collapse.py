@@ -297,13 +297,17 @@ def table(*paths):
         ),
         (
             "executor heaps in the cluster",
-            lambda r: f"{r.get('workers', '?')} x {_heap(r).split()[0]} = "
-            f"{int(r.get('workers', 0)) * _heap_mb(r):.0f} MB",
+            lambda r: (
+                f"{r.get('workers', '?')} x {_heap(r).split()[0]} = "
+                f"{int(r.get('workers', 0)) * _heap_mb(r):.0f} MB"
+            ),
         ),
         (
             "unified memory in the cluster (driver's maxMemory)",
-            lambda r: f"{r.get('workers', '?')} x {_mb(r.get('executor_max_memory'))} = "
-            f"{_mb(int(r.get('workers', 0)) * (r.get('executor_max_memory') or 0))} MB",
+            lambda r: (
+                f"{r.get('workers', '?')} x {_mb(r.get('executor_max_memory'))} = "
+                f"{_mb(int(r.get('workers', 0)) * (r.get('executor_max_memory') or 0))} MB"
+            ),
         ),
         (
             "completed within the limit",
