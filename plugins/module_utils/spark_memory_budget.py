@@ -363,18 +363,7 @@ def memory_budget(ram_mb, cores, host="", overrides=None):
     }
 
 
-# The spark_worker role's inputs that size a worker, with the role's defaults ("" and 0: the
-# budget decides). The role and the cluster's totals read a worker through worker_budget(), so
-# both size it by the same rule.
-WORKER_INPUTS = {
-    "spark_worker_node_memory_mb": 0,
-    "spark_worker_node_cores": 0,
-    "spark_worker_cores": 0,
-    "spark_worker_memory": "",
-    "spark_worker_daemon_memory": "",
-    "spark_worker_executor_memory": "",
-    "spark_worker_executor_cores": 0,
-}
+# The spark_worker role's inputs that set a user value, and the budget's override each one is.
 _OVERRIDE_OF = {
     "spark_worker_cores": "worker_cores",
     "spark_worker_memory": "worker_memory",
@@ -382,6 +371,9 @@ _OVERRIDE_OF = {
     "spark_worker_executor_memory": "executor_memory",
     "spark_worker_executor_cores": "executor_cores",
 }
+# Every spark_worker input that sizes a worker (empty or 0 where unset: the budget decides). The
+# role and the cluster's totals read a worker through worker_budget(), so both size it by one rule.
+WORKER_INPUTS = ("spark_worker_node_memory_mb", "spark_worker_node_cores", *_OVERRIDE_OF)
 
 
 def _unset(value):
@@ -492,7 +484,8 @@ def cluster_executor_properties(budgets):
     smallest = min(usable, key=lambda b: (b["executor_memory_mb"], b["host"]))
     heap = smallest["executor_memory_mb"]
     cores = min(b["executor_cores"] for b in usable)
-    tasks = max(1, min(cores, unified_memory_mb(heap) // MIN_UNIFIED_PER_TASK_MB))
+    unified = smallest["unified_memory_mb"]
+    tasks = max(1, min(cores, unified // MIN_UNIFIED_PER_TASK_MB))
     task_cpus = -(-cores // tasks)
     tasks = cores // task_cpus
     total_cores = sum(b["worker_cores"] for b in usable)
@@ -502,7 +495,7 @@ def cluster_executor_properties(budgets):
         "spark.task.cpus": task_cpus,
         "spark.executor.extraJavaOptions": executor_java_options(heap, smallest["jvm"]),
         "spark.sql.shuffle.partitions": max(1, total_cores * SHUFFLE_PARTITIONS_PER_CORE),
-        "spark.sql.files.maxPartitionBytes": f"{_split_mb(unified_memory_mb(heap) // tasks)}m",
+        "spark.sql.files.maxPartitionBytes": f"{_split_mb(unified // tasks)}m",
         "spark.shuffle.compress": True,
         "spark.shuffle.spill.compress": True,
     }
