@@ -46,6 +46,21 @@ def master_workers():
         return json.load(answer)["workers"]
 
 
+def wait_for_the_whole_cluster(timeout):
+    """picluster.spark.wait_for_workers from the controller, expecting every worker with 4 cores
+    and the budget's offer; returns (rc, the module's result)."""
+    rc, outcome, _ = wait_for_workers(
+        "localhost",
+        url=f"http://{ADDRESS[MASTER]}:8080",
+        workers=len(WORKERS),
+        cores=4 * len(WORKERS),
+        memory=f"{len(WORKERS) * OFFER_MB}m",
+        hosts=[ADDRESS[w] for w in WORKERS],
+        timeout=timeout,
+    )
+    return rc, outcome
+
+
 def alive_worker_ids(address):
     return {w["id"] for w in master_workers() if w["host"] == address and w["state"] == "ALIVE"}
 
@@ -103,29 +118,13 @@ def test_a_killed_worker_daemon_is_back_and_registered_within_60_s():
     took = time.monotonic() - started
     assert alive_worker_ids(ADDRESS[NATIVE]) - before, f"no new worker registered within {took:.0f} s"
     # The whole cluster again, by the module the play waits with.
-    rc, outcome, _ = wait_for_workers(
-        "localhost",
-        url=f"http://{ADDRESS[MASTER]}:8080",
-        workers=len(WORKERS),
-        cores=4 * len(WORKERS),
-        memory=f"{len(WORKERS) * OFFER_MB}m",
-        hosts=[ADDRESS[w] for w in WORKERS],
-        timeout=max(1, int(60 - took)),
-    )
+    rc, outcome = wait_for_the_whole_cluster(timeout=max(1, int(60 - took)))
     assert rc == 0, outcome.get("msg")
 
 
 def test_every_worker_registers_again_after_a_master_restart(master):
     _, host = master
     host.check_output("sudo systemctl restart spark-master")
-    rc, outcome, _ = wait_for_workers(
-        "localhost",
-        url=f"http://{ADDRESS[MASTER]}:8080",
-        workers=len(WORKERS),
-        cores=4 * len(WORKERS),
-        memory=f"{len(WORKERS) * OFFER_MB}m",
-        hosts=[ADDRESS[w] for w in WORKERS],
-        timeout=600,
-    )
+    rc, outcome = wait_for_the_whole_cluster(timeout=600)
     assert rc == 0, outcome.get("msg")
     assert outcome["alive_workers"] == len(WORKERS)
