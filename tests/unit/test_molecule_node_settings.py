@@ -22,7 +22,7 @@ REPO = pathlib.Path(__file__).resolve().parents[2]
 SHARED = {
     "pre_build_image": True,
     "command": "/lib/systemd/systemd",
-    "capabilities": ["SYS_ADMIN"],
+    "capabilities": ["SYS_ADMIN", "NET_ADMIN"],
     "security_opts": ["seccomp=unconfined", "apparmor=unconfined"],
     "cgroupns_mode": "host",
     "volumes": [
