@@ -13,6 +13,7 @@ from ansible_collections.picluster.spark.plugins.filter.spark_memory_budget impo
     spark_worker_budget,
     worker_inputs,
 )
+from ansible_collections.picluster.spark.plugins.filter.spark_security import port_ranges
 from ansible_collections.picluster.spark.plugins.module_utils.spark_memory_budget import (
     cluster_executor_properties,
 )
@@ -20,6 +21,12 @@ from ansible_collections.picluster.spark.plugins.module_utils.spark_memory_budge
 # The roles' defaults, for hosts whose inventory does not set these.
 MASTER_PORT = 7077
 MASTER_WEBUI_PORT = 8080
+WORKER_PORT = 7078
+WORKER_WEBUI_PORT = 8081
+DRIVER_PORT = 40000
+BLOCK_MANAGER_PORT = 40100
+UI_PORT = 4040
+PORT_MAX_RETRIES = 16
 
 _MISSING = object()
 
@@ -105,6 +112,42 @@ def executor_properties(workers, hostvars):
     return cluster_executor_properties(worker_budgets(workers, hostvars))
 
 
+def spark_ports(groups, hostvars):
+    """The TCP ports Spark listens on, as [{name, port, last}] for a firewall.
+
+    master, master_ui (on the master) and worker, worker_ui (on each worker; one entry per
+    distinct port when workers differ) from the roles' inputs, each a single port: the
+    units pass them, and a daemon that drifted to the next port would not be found. Then
+    driver, block_manager and ui from the master's spark_install inputs, each from its port
+    to port + spark_install_port_max_retries: an application takes the next free one, a
+    driver on any node, block managers on every node that runs executors.
+    """
+    master = next(iter(groups.get("spark_master") or []), "")
+    workers = list(groups.get("spark_workers") or [])
+    ranges = port_ranges(
+        {
+            "master": _var(hostvars, master, "spark_master_port", MASTER_PORT),
+            "master_ui": _var(hostvars, master, "spark_master_webui_port", MASTER_WEBUI_PORT),
+        }
+    )
+    for name, var, default in (
+        ("worker", "spark_worker_port", WORKER_PORT),
+        ("worker_ui", "spark_worker_webui_port", WORKER_WEBUI_PORT),
+    ):
+        for port in sorted({int(_var(hostvars, w, var, default)) for w in workers} or {default}):
+            ranges += port_ranges({name: port})
+    retries = _var(hostvars, master, "spark_install_port_max_retries", PORT_MAX_RETRIES)
+    ranges += port_ranges(
+        {
+            "driver": _var(hostvars, master, "spark_install_driver_port", DRIVER_PORT),
+            "block_manager": _var(hostvars, master, "spark_install_block_manager_port", BLOCK_MANAGER_PORT),
+            "ui": _var(hostvars, master, "spark_install_ui_port", UI_PORT),
+        },
+        retries,
+    )
+    return ranges
+
+
 _STATUS_ROW = "%-8s %-16s %-6s %5s %9s"
 
 
@@ -147,4 +190,5 @@ class FilterModule:
             "cluster_worker_totals": worker_totals,
             "cluster_executor_properties": executor_properties,
             "cluster_status_table": status_table,
+            "cluster_spark_ports": spark_ports,
         }

@@ -25,6 +25,7 @@ def test_filters_are_registered_under_their_documented_names():
         "cluster_worker_totals": cluster.worker_totals,
         "cluster_executor_properties": cluster.executor_properties,
         "cluster_status_table": cluster.status_table,
+        "cluster_spark_ports": cluster.spark_ports,
     }
 
 
@@ -254,3 +255,43 @@ def test_status_table_lets_long_values_widen_their_line():
         MASTER_UI,
     )
     assert lines[1] == "?        a-very-long-host-name.example.org ALIVE  123456 12345678 MB"
+
+
+def test_spark_ports_with_the_roles_defaults():
+    assert cluster.spark_ports(GROUPS, HOSTVARS) == [
+        {"name": "master", "port": 7077, "last": 7077},
+        {"name": "master_ui", "port": 8080, "last": 8080},
+        {"name": "worker", "port": 7078, "last": 7078},
+        {"name": "worker_ui", "port": 8081, "last": 8081},
+        {"name": "driver", "port": 40000, "last": 40016},
+        {"name": "block_manager", "port": 40100, "last": 40116},
+        {"name": "ui", "port": 4040, "last": 4056},
+    ]
+
+
+def test_spark_ports_follow_the_inventory():
+    hostvars = {
+        "nuc": {
+            "spark_master_port": 7000,
+            "spark_master_webui_port": "8000",
+            "spark_install_driver_port": 41000,
+            "spark_install_block_manager_port": 42000,
+            "spark_install_ui_port": 4500,
+            "spark_install_port_max_retries": 4,
+        },
+        "pi1": {"spark_worker_port": 7100, "spark_worker_webui_port": 8100},
+        "pi2": {"spark_worker_port": 7101},
+    }
+    ports = {(r["name"], r["port"], r["last"]) for r in cluster.spark_ports(GROUPS, hostvars)}
+    assert ports == {
+        ("master", 7000, 7000),
+        ("master_ui", 8000, 8000),
+        # Workers that differ: one entry per port.
+        ("worker", 7100, 7100),
+        ("worker", 7101, 7101),
+        ("worker_ui", 8081, 8081),
+        ("worker_ui", 8100, 8100),
+        ("driver", 41000, 41004),
+        ("block_manager", 42000, 42004),
+        ("ui", 4500, 4504),
+    }

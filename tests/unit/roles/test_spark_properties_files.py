@@ -1,0 +1,161 @@
+"""The roles' templates as a node would get them, rendered on localhost with each role's
+defaults and vars: the properties files read back (java.util.Properties rules) to what the
+roles mean, the secret only in those files, never in a unit or spark-env.sh."""
+
+import json
+import pathlib
+import subprocess
+import sys
+
+import pytest
+from conftest import REPO, ansible_env
+
+sys.path.insert(0, str(REPO / "tests" / "unit" / "plugins" / "filter"))
+from test_spark_security import load_properties
+
+SECRET = "Abc123" * 8
+ODD = "-Dx=1 100% a\\b"
+
+PLAY = """
+- hosts: localhost
+  gather_facts: false
+  vars_files:
+    - {repo}/roles/spark_account/defaults/main.yml
+    - {repo}/roles/{role}/defaults/main.yml
+    - {repo}/roles/{role}/vars/main.yml
+  tasks:
+    - name: Render the templates
+      ansible.builtin.copy:
+        dest: "{{{{ out }}}}/{{{{ index }}}}"
+        content: "{{{{ lookup('ansible.builtin.template', '{repo}/roles/{role}/templates/' ~ item) }}}}"
+        mode: "0600"
+      loop: "{{{{ templates }}}}"
+      loop_control:
+        index_var: index
+"""
+
+
+def render(tmp_path, role, templates, **extra):
+    play = PLAY.format(repo=REPO, role=role)
+    (tmp_path / "play.yml").write_text(play)
+    extra_vars = {
+        "out": str(tmp_path),
+        "templates": templates,
+        "ansible_python_interpreter": sys.executable,
+        **extra,
+    }
+    run = subprocess.run(
+        [
+            str(pathlib.Path(sys.executable).parent / "ansible-playbook"),
+            "-i",
+            "localhost,",
+            "-c",
+            "local",
+            "-e",
+            json.dumps(extra_vars),
+            "play.yml",
+        ],
+        env=ansible_env(tmp_path),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    return [(tmp_path / str(i)).read_text() for i in range(len(templates))]
+
+
+def test_spark_defaults(tmp_path):
+    defaults, env = render(
+        tmp_path,
+        "spark_install",
+        ["spark-defaults.conf.j2", "spark-env.sh.j2"],
+        spark_install_auth_secret=SECRET,
+        spark_install_master_url="spark://10.0.0.1:7077",
+        spark_install_local_ip="10.0.0.1",
+        spark_install_executor_properties={"spark.executor.memory": "474m", "spark.x": "budget"},
+        spark_install_properties={"spark.x": "mine", "spark.driver.extraJavaOptions": ODD},
+    )
+    assert load_properties(defaults) == {
+        "spark.master": "spark://10.0.0.1:7077",
+        "spark.authenticate": "true",
+        "spark.authenticate.secret": SECRET,
+        "spark.ui.killEnabled": "false",
+        "spark.driver.port": "40000",
+        "spark.blockManager.port": "40100",
+        "spark.ui.port": "4040",
+        "spark.port.maxRetries": "16",
+        "spark.executor.memory": "474m",
+        # The user's properties win over the budget's.
+        "spark.x": "mine",
+        "spark.driver.extraJavaOptions": ODD,
+    }
+    assert 'SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-10.0.0.1}"' in env
+    assert SECRET not in env
+
+
+def test_spark_defaults_without_authentication_or_local_ip(tmp_path):
+    defaults, env = render(
+        tmp_path,
+        "spark_install",
+        ["spark-defaults.conf.j2", "spark-env.sh.j2"],
+        spark_install_authenticate=False,
+    )
+    props = load_properties(defaults)
+    assert "spark.authenticate" not in props
+    assert "spark.authenticate.secret" not in props
+    assert props["spark.ui.killEnabled"] == "false"
+    assert "SPARK_LOCAL_IP" not in env
+
+
+def test_master_properties_file_and_unit(tmp_path):
+    conf, unit = render(
+        tmp_path,
+        "spark_master",
+        ["spark-master.conf.j2", "spark-master.service.j2"],
+        spark_master_auth_secret=SECRET,
+        spark_master_bind_address="10.0.0.1",
+        spark_master_properties={"spark.deploy.spreadOut": False, "spark.odd": ODD},
+    )
+    assert load_properties(conf) == {
+        "spark.authenticate": "true",
+        "spark.authenticate.secret": SECRET,
+        "spark.master.rest.enabled": "false",
+        "spark.ui.killEnabled": "false",
+        "spark.deploy.spreadOut": "false",
+        "spark.odd": ODD,
+    }
+    assert SECRET not in unit
+    assert "SPARK_MASTER_OPTS" not in unit
+    assert " --properties-file /etc/spark/spark-master.conf" in unit
+
+
+@pytest.mark.parametrize("authenticate", [True, False])
+def test_worker_properties_file_and_unit(tmp_path, authenticate):
+    conf, unit = render(
+        tmp_path,
+        "spark_worker",
+        ["spark-worker.conf.j2", "spark-worker.service.j2"],
+        spark_worker_auth_secret=SECRET,
+        spark_worker_authenticate=authenticate,
+        spark_worker_bind_address="10.0.0.2",
+        spark_worker_master_url="spark://10.0.0.1:7077",
+        spark_worker_node_memory_mb=906,
+        spark_worker_node_cores=4,
+        spark_worker_cleanup_interval=600,
+        spark_worker_properties={"spark.odd": ODD},
+    )
+    expected = {
+        "spark.worker.cleanup.enabled": "true",
+        "spark.worker.cleanup.interval": "600",
+        "spark.worker.cleanup.appDataTtl": "86400",
+        "spark.ui.killEnabled": "false",
+        "spark.odd": ODD,
+    }
+    if authenticate:
+        expected |= {"spark.authenticate": "true", "spark.authenticate.secret": SECRET}
+    assert load_properties(conf) == expected
+    assert SECRET not in unit
+    assert "SPARK_WORKER_OPTS" not in unit
+    assert "--properties-file /etc/spark/spark-worker.conf spark://10.0.0.1:7077" in unit
