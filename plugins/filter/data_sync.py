@@ -362,7 +362,9 @@ def _mb(value):
 
 _MODE = re.compile(r"0?[0-7]{3}")
 # Mode bits by who is asking: owner, group, others.
-_READ, _WRITE, _ENTER = 4, 2, 1
+_READ = 4
+_WRITE = 2
+_ENTER = 1
 _READERS = {"owner": "the owner", "group": "the group", "others": "everyone"}
 
 
