@@ -360,6 +360,81 @@ def _mb(value):
     return (int(value) + 1048575) // 1048576
 
 
+_MODE = re.compile(r"0?[0-7]{3}")
+# Mode bits by who is asking: owner, group, others.
+_READ = 4
+_WRITE = 2
+_ENTER = 1
+_READERS = {"owner": "the owner", "group": "the group", "others": "everyone"}
+
+
+def _bits(mode, who):
+    """The rwx bits (0-7) of an octal mode string for 'owner', 'group' or 'others'."""
+    digits = mode[-3:]
+    return int(digits[("owner", "group", "others").index(who)])
+
+
+def _spark_class(owner, group, spark_user, spark_group):
+    """Whose mode bits apply to the Spark account ('owner', 'group', 'others'), and that in words."""
+    if owner == spark_user:
+        return "owner", f"as their owner '{owner}'"
+    if group == spark_group:
+        return "group", f"through their group '{group}'"
+    return "others", f"as one of everyone else (owner '{owner}', group '{group}')"
+
+
+def _write_reasons(who, owner, dir_mode, file_mode):
+    """How the Spark account, reading through ``who``'s bits, could change the data."""
+    if who == "owner":
+        # An owner may chmod whatever the modes say.
+        return [f"it owns them (data_sync_owner '{owner}')"]
+    reasons = []
+    if _bits(dir_mode, who) & _WRITE:
+        reasons.append(f"data_sync_dir_mode {dir_mode} lets it add and delete files")
+    if _bits(file_mode, who) & _WRITE:
+        reasons.append(f"data_sync_file_mode {file_mode} lets it change the files")
+    return reasons
+
+
+def access_problems(settings, spark_user, spark_group, allow_spark_writes=False):
+    """Why the Spark account could not read, or could change, the synced data: a list of messages.
+
+    ``settings`` holds owner, group, dir_mode and file_mode (data_sync_*). Spark jobs run
+    as ``spark_user``: they must read every file and enter every directory, and (unless
+    ``allow_spark_writes``) must not change or delete anything, so a job's bug cannot
+    destroy the nodes' copies. Spark counts as 'others' unless it is the owner or
+    ``group`` is ``spark_group`` (other groups it may be in are not known here).
+    Modes that are not octal strings give no message here; the role names them itself.
+    """
+    owner, group = str(settings["owner"]), str(settings["group"])
+    dir_mode, file_mode = str(settings["dir_mode"]), str(settings["file_mode"])
+    if not (_MODE.fullmatch(dir_mode) and _MODE.fullmatch(file_mode)):
+        return []
+    who, as_whom = _spark_class(owner, group, spark_user, spark_group)
+    problems = []
+    unreadable = []
+    if _bits(dir_mode, who) & (_READ | _ENTER) != _READ | _ENTER:
+        unreadable.append(f"list and enter the directories (data_sync_dir_mode {dir_mode})")
+    if not _bits(file_mode, who) & _READ:
+        unreadable.append(f"read the files (data_sync_file_mode {file_mode})")
+    if unreadable:
+        problems.append(
+            f"Spark jobs (account '{spark_user}') could not {' nor '.join(unreadable)} {as_whom}; "
+            f"give {_READERS[who]} read access (r, and x on directories)"
+        )
+    if allow_spark_writes:
+        return problems
+    writes = _write_reasons(who, owner, dir_mode, file_mode)
+    if writes:
+        problems.append(
+            f"Spark jobs (account '{spark_user}') could change or delete the synced data: "
+            f"{'; '.join(writes)}. Keep the data owned by root and not writable by group "
+            f"'{spark_group}' or others (the defaults: root:{spark_group}, 0755 and 0644), "
+            "or set data_sync_allow_spark_writes: true"
+        )
+    return problems
+
+
 class FilterModule:
     """Filters of the data_sync role."""
 
@@ -374,4 +449,5 @@ class FilterModule:
             "data_sync_rsync_stats": rsync_stats,
             "data_sync_space_problems": space_problems,
             "data_sync_report_table": report_table,
+            "data_sync_access_problems": access_problems,
         }

@@ -1,7 +1,8 @@
 # Copyright: (c) 2026, picluster.spark maintainers
 # Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
 """Filters of the nfs_share role's pre-flight: export paths, allowed networks, the
-exports the server writes, and what every node sees of the share.
+nodes the share goes to by default, the exports the server writes, and what every
+node sees of the share.
 
 Plain functions, so tests/unit can call them without a play.
 """
@@ -11,7 +12,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ansible_collections.picluster.spark.plugins.module_utils.network import has_host_bits, ipv4_network
+from ansible_collections.picluster.spark.plugins.module_utils.network import (
+    has_host_bits,
+    host_network,
+    ipv4_network,
+)
 from ansible_collections.picluster.spark.plugins.module_utils.system_paths import is_system_path
 
 # Absolute and normalised: no trailing '/', no '.' or '..' parts, no spaces or
@@ -48,6 +53,27 @@ def network_problems(networks):
     unparsed = [n for n in given if n != "*" and ipv4_network(n) is None]
     host_bits_set = [n for n in given if has_host_bits(n)]
     return {"unparsed": unparsed, "host_bits_set": host_bits_set}
+
+
+def default_networks(allowed_networks, client_addresses):
+    """Who may mount an export that names no networks: {networks, not_addresses}.
+
+    The allowed networks when any are listed (the explicit override); else each
+    client address as a host entry (/32, /128), in order and once each, so that
+    only the cluster's nodes mount, not every device on their network.
+    ``not_addresses`` are the client addresses that are not one IP address (a DNS
+    name would make the server trust whatever the name resolves to); they are
+    only read when no allowed networks are listed.
+    """
+    allowed = [str(n) for n in allowed_networks]
+    if allowed:
+        return {"networks": allowed, "not_addresses": []}
+    given = [str(a) for a in client_addresses]
+    entries = {a: host_network(a) for a in given}
+    return {
+        "networks": list(dict.fromkeys(e for e in entries.values() if e is not None)),
+        "not_addresses": [a for a in dict.fromkeys(given) if entries[a] is None],
+    }
 
 
 def server_exports(exports, default_networks, default_options):
@@ -99,6 +125,7 @@ class FilterModule:
         return {
             "nfs_share_path_problems": path_problems,
             "nfs_share_network_problems": network_problems,
+            "nfs_share_default_networks": default_networks,
             "nfs_share_server_exports": server_exports,
             "nfs_share_views": views,
             "nfs_share_uids": uids,

@@ -1,7 +1,8 @@
 # Copyright: (c) 2026, picluster.spark maintainers
 # Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
 """IPv4 addresses and networks as the roles accept them, read with Python's
-ipaddress: shared by the nfs_share filters and the ipv4_address test."""
+ipaddress: shared by the nfs_share filters and the ipv4_address test; and single
+IPv4 or IPv6 addresses as host entries (the nodes nfs_share exports to)."""
 
 from __future__ import annotations
 
@@ -40,3 +41,20 @@ def has_host_bits(value):
     """True when ``value`` parses and its address is not its network's (10.0.0.5/24)."""
     parsed = ipv4_network(value)
     return parsed is not None and parsed[0] != parsed[1].network_address
+
+
+def host_network(value):
+    """One IPv4 or IPv6 address as its host entry ("10.0.0.5/32", "fd00::5/128"), or None.
+
+    Only a bare address is taken: no prefix, no zone (fe80::1%eth0), no name, nothing
+    around it. IPv6 comes back in its short form.
+    """
+    if not isinstance(value, str) or "/" in value or "%" in value:
+        return None
+    if is_ipv4_address(value):
+        return f"{value}/32"
+    try:
+        parsed = ipaddress.IPv6Address(value)
+    except ValueError:
+        return None
+    return f"{parsed.compressed}/128"

@@ -20,6 +20,10 @@ description:
   - Whether the Spark account's user and group can have the wanted ids.
   - Which accounts still accept the Raspberry Pi OS default password (needs root to read
     C(/etc/shadow)); hashes are never returned.
+  - The wireless interfaces, and the address Ansible reaches the node at as the node sees
+    it (the server side of C(SSH_CONNECTION), read from the SSH session's processes when
+    C(become) dropped it from the environment), so that pi_base does not switch off the
+    Wi-Fi it is connected through.
 options:
   model_path:
     description: Where the firmware names the board.
@@ -50,6 +54,10 @@ options:
     type: list
     elements: str
     default: []
+  net_dir:
+    description: Where the kernel lists the network interfaces.
+    type: path
+    default: /sys/class/net
 author:
   - picluster.spark maintainers (@picluster)
 """
@@ -88,9 +96,21 @@ passwords:
   description: By account, V(default), V(other), V(locked), V(absent) or V(unknown) (no crypt(3)).
   returned: success
   type: dict
+wireless:
+  description: The wireless interfaces (a C(wireless) or C(phy80211) entry, or a name starting C(wl)), sorted.
+  returned: success
+  type: list
+  elements: str
+  sample: [wlan0]
+ssh_address:
+  description: The node's address of the SSH connection Ansible came in on; null without SSH.
+  returned: success
+  type: str
+  sample: 192.168.1.20
 """
 
 import grp
+import os
 import pwd
 import time
 
@@ -98,10 +118,13 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.picluster.spark.plugins.module_utils.pi_base import (
     apt_index,
     board_model,
+    find_ssh_connection,
     id_problems,
     load_crypt,
     password_state,
     read_shadow,
+    ssh_server_address,
+    wireless_interfaces,
 )
 
 
@@ -130,6 +153,7 @@ def main():
             spark_user=dict(type="dict", options=account),
             spark_group=dict(type="dict", options=account),
             password_accounts=dict(type="list", elements="str", default=[], no_log=False),
+            net_dir=dict(type="path", default="/sys/class/net"),
         ),
         supports_check_mode=True,
     )
@@ -174,6 +198,8 @@ def main():
         apt_index=apt_index(params["apt_lists_dir"], params["apt_cache_valid_time"], time.time()),
         id_problems=problems,
         passwords=passwords,
+        wireless=wireless_interfaces(params["net_dir"]),
+        ssh_address=ssh_server_address(find_ssh_connection(os.environ, os.getppid())),
     )
 
 

@@ -298,6 +298,7 @@ def test_filters_are_registered_under_their_documented_names():
         "data_sync_rsync_stats",
         "data_sync_space_problems",
         "data_sync_report_table",
+        "data_sync_access_problems",
     }
 
 
@@ -463,3 +464,93 @@ def test_transfers_skip_only_the_masters_own_source_at_dest_on_the_master():
 def test_transfers_give_a_directory_one_trailing_slash():
     items = plan(ds(src="/srv/a//"))["datasets"]
     assert ds_filter.transfers(items, KINDS, "n1", "nuc")["a"]["src"] == "/srv/a/"
+
+
+# --- who may read and change the synced data ---------------------------------------
+
+
+def _access(owner="root", group="spark", dir_mode="0755", file_mode="0644"):
+    return {"owner": owner, "group": group, "dir_mode": dir_mode, "file_mode": file_mode}
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        _access(),
+        _access(dir_mode="0750", file_mode="0640"),
+        _access(dir_mode="755", file_mode="444"),
+        _access(group="root"),  # as everyone else, with 0755 and 0644
+        _access(group="data", dir_mode="0705", file_mode="0604"),
+    ],
+)
+def test_spark_reads_and_cannot_change(settings):
+    assert ds_filter.access_problems(settings, "spark", "spark") == []
+
+
+def test_the_spark_account_as_owner_could_change_the_data():
+    (problem,) = ds_filter.access_problems(_access(owner="spark"), "spark", "spark")
+    assert problem.startswith("Spark jobs (account 'spark') could change or delete the synced data:")
+    assert "it owns them (data_sync_owner 'spark')" in problem
+    assert "data_sync_allow_spark_writes: true" in problem
+
+
+@pytest.mark.parametrize(
+    ("settings", "named"),
+    [
+        (_access(dir_mode="0775"), ["data_sync_dir_mode 0775 lets it add and delete files"]),
+        (_access(file_mode="0664"), ["data_sync_file_mode 0664 lets it change the files"]),
+        (
+            _access(group="data", dir_mode="0757", file_mode="0646"),
+            [
+                "data_sync_dir_mode 0757 lets it add and delete files",
+                "data_sync_file_mode 0646 lets it change the files",
+            ],
+        ),
+    ],
+)
+def test_write_bits_that_reach_spark(settings, named):
+    (problem,) = ds_filter.access_problems(settings, "spark", "spark")
+    for text in named:
+        assert text in problem
+
+
+def test_group_write_bits_for_another_group_are_not_sparks():
+    assert (
+        ds_filter.access_problems(_access(group="data", dir_mode="0775", file_mode="0664"), "spark", "spark")
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("settings", "named"),
+    [
+        (
+            _access(group="data", dir_mode="0750", file_mode="0640"),
+            "list and enter the directories (data_sync_dir_mode 0750)",
+        ),
+        (_access(dir_mode="0705"), "list and enter the directories (data_sync_dir_mode 0705)"),
+        (_access(dir_mode="0745"), "list and enter the directories (data_sync_dir_mode 0745)"),
+        (_access(file_mode="0600"), "read the files (data_sync_file_mode 0600)"),
+    ],
+)
+def test_modes_that_keep_spark_out(settings, named):
+    problems = ds_filter.access_problems(settings, "spark", "spark")
+    assert len(problems) == 1
+    assert problems[0].startswith("Spark jobs (account 'spark') could not ")
+    assert named in problems[0]
+
+
+def test_unreadable_as_everyone_else_names_owner_and_group():
+    (problem,) = ds_filter.access_problems(_access(group="data", file_mode="0640"), "spark", "spark")
+    assert "as one of everyone else (owner 'root', group 'data'); give everyone read access" in problem
+
+
+def test_the_opt_in_allows_writes_but_not_unreadable_data():
+    assert ds_filter.access_problems(_access(owner="spark", dir_mode="0775"), "spark", "spark", True) == []
+    problems = ds_filter.access_problems(_access(owner="spark", file_mode="0244"), "spark", "spark", True)
+    assert len(problems) == 1
+    assert "could not read the files" in problems[0]
+
+
+def test_malformed_modes_are_left_to_the_mode_check():
+    assert ds_filter.access_problems(_access(owner="spark", dir_mode="rwx"), "spark", "spark") == []

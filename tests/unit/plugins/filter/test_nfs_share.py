@@ -9,6 +9,7 @@ def test_filters_are_registered_under_their_documented_names():
     assert set(nfs_share.FilterModule().filters()) == {
         "nfs_share_path_problems",
         "nfs_share_network_problems",
+        "nfs_share_default_networks",
         "nfs_share_server_exports",
         "nfs_share_views",
         "nfs_share_uids",
@@ -150,3 +151,36 @@ def test_uids_of_the_hosts_that_know_the_owner():
         "e": {},
     }
     assert nfs_share.uids(list(hostvars), hostvars, "spark") == {"a": "1001", "b": "1002"}
+
+
+def test_default_networks_are_the_nodes_host_entries():
+    nodes = ["10.77.0.10", "10.77.0.11", "fd00::0:12", "10.77.0.11"]
+    assert nfs_share.default_networks([], nodes) == {
+        "networks": ["10.77.0.10/32", "10.77.0.11/32", "fd00::12/128"],
+        "not_addresses": [],
+    }
+
+
+def test_allowed_networks_override_the_nodes():
+    # The client addresses are not read then, not even a name among them.
+    assert nfs_share.default_networks(["10.77.0.0/24"], ["10.77.0.10", "pi1.local"]) == {
+        "networks": ["10.77.0.0/24"],
+        "not_addresses": [],
+    }
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["pi1.local", "10.77.0.0/24", "10.77.0.11/32", "*", "", "fe80::1%eth0", "010.77.0.11", "10.77.0.11 "],
+)
+def test_a_client_that_is_not_one_address_is_named_and_left_out(address):
+    assert nfs_share.default_networks([], ["10.77.0.10", address, address]) == {
+        "networks": ["10.77.0.10/32"],
+        "not_addresses": [address],
+    }
+
+
+def test_no_nodes_and_no_networks_leave_no_one_to_serve():
+    default = nfs_share.default_networks([], [])
+    assert default == {"networks": [], "not_addresses": []}
+    assert nfs_share.server_exports([{"path": "/srv/a"}], default["networks"], ["rw"])[0]["networks"] == []

@@ -80,3 +80,36 @@ def test_has_host_bits(value, expected):
 )
 def test_is_ipv4_address(value, expected):
     assert network.is_ipv4_address(value) is expected
+
+
+@pytest.mark.parametrize(
+    ("value", "entry"),
+    [
+        ("10.77.0.11", "10.77.0.11/32"),
+        ("192.168.1.5", "192.168.1.5/32"),
+        ("fd00::11", "fd00::11/128"),
+        ("FD00:0:0::0011", "fd00::11/128"),
+        ("::ffff:10.0.0.1", "::ffff:a00:1/128"),
+    ],
+)
+def test_host_network_of_one_address(value, entry):
+    assert network.host_network(value) == entry
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "10.77.0.0/24",
+        "fd00::/64",
+        "fe80::1%eth0",
+        "pi1.local",
+        "010.0.0.1",
+        "10.0.0.1\n",
+        "",
+        "*",
+        None,
+        167772160,
+    ],
+)
+def test_host_network_refuses_what_is_not_one_address(value):
+    assert network.host_network(value) is None

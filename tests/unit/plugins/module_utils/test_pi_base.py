@@ -119,3 +119,129 @@ def test_read_shadow(tmp_path):
 )
 def test_board_model(raw, expected):
     assert pi_base.board_model(raw) == expected
+
+
+# --- Wi-Fi: would switching it off cut the node off? --------------------------------
+
+FACTS = {
+    "interfaces": ["lo", "eth0", "wlan0", "br-lan.1"],
+    "lo": {"device": "lo", "ipv4": {"address": "127.0.0.1"}},
+    "eth0": {
+        "device": "eth0",
+        "ipv4": {"address": "10.77.0.11"},
+        "ipv4_secondaries": [{"address": "10.77.1.11"}],
+        "ipv6": [{"address": "fe80::1", "scope": "link"}],
+    },
+    "wlan0": {
+        "device": "wlan0",
+        "ipv4": {"address": "192.168.1.20"},
+        "ipv6": [{"address": "fd00::20", "scope": "global"}],
+    },
+    # Ansible's fact key replaces '-' and '.' with '_'.
+    "br_lan_1": {"device": "br-lan.1", "ipv4": {"address": "192.168.7.1"}},
+}
+
+
+def test_reached_over_wlan0_is_a_problem():
+    assert pi_base.wifi_link_problems(FACTS, ["wlan0"], "192.168.1.20", "") == [
+        "Ansible reaches it at 192.168.1.20, on wlan0"
+    ]
+
+
+def test_reached_over_eth0_is_none():
+    assert pi_base.wifi_link_problems(FACTS, ["wlan0"], "10.77.0.11", "10.77.0.11") == []
+    # A secondary address and an IPv6 one with its zone belong to eth0 too.
+    assert pi_base.wifi_link_problems(FACTS, ["wlan0"], "10.77.1.11", "fe80::1%eth0") == []
+
+
+def test_an_address_no_interface_holds_is_none():
+    assert pi_base.wifi_link_problems(FACTS, ["wlan0"], "203.0.113.5", "pi1.local") == []
+    assert pi_base.wifi_link_problems(FACTS, ["wlan0"], None, "") == []
+    assert pi_base.wifi_link_problems({}, ["wlan0"], "192.168.1.20", "192.168.1.20") == []
+
+
+def test_wifi_kept_on_or_not_a_pi_is_none():
+    assert (
+        pi_base.wifi_link_problems(FACTS, ["wlan0"], "192.168.1.20", "192.168.1.20", disable_wifi=False) == []
+    )
+    assert pi_base.wifi_link_problems(FACTS, ["wlan0"], "192.168.1.20", "192.168.1.20", is_pi=False) == []
+
+
+def test_a_cluster_address_on_wifi_is_named_beside_the_connection():
+    assert pi_base.wifi_link_problems(FACTS, ["wlan0"], "10.77.0.11", "fd00::20") == [
+        "its cluster address fd00::20 is on wlan0"
+    ]
+    assert pi_base.wifi_link_problems(FACTS, ["wlan0"], "::ffff:192.168.1.20", "192.168.1.20") == [
+        "Ansible reaches it at ::ffff:192.168.1.20, on wlan0",
+        "its cluster address 192.168.1.20 is on wlan0",
+    ]
+
+
+def test_wireless_by_the_probe_or_by_its_wl_name():
+    # br-lan.1 bridges a radio here: the probe saw its wireless entry.
+    assert pi_base.wifi_link_problems(FACTS, ["br-lan.1"], "192.168.7.1", "") == [
+        "Ansible reaches it at 192.168.7.1, on br-lan.1"
+    ]
+    # The probe found no wireless entry, but the name says wlan.
+    assert pi_base.wifi_link_problems(FACTS, [], "192.168.1.20", "") == [
+        "Ansible reaches it at 192.168.1.20, on wlan0"
+    ]
+    assert pi_base.wifi_link_problems(FACTS, ["wlan0"], "192.168.7.1", "") == []
+
+
+def test_wireless_interfaces_from_sysfs(tmp_path):
+    for name, entry in [
+        ("eth0", None),
+        ("wlan0", "wireless"),
+        ("wlp2s0", None),
+        ("radio1", "phy80211"),
+        ("lo", None),
+    ]:
+        (tmp_path / name).mkdir()
+        if entry:
+            (tmp_path / name / entry).mkdir()
+    assert pi_base.wireless_interfaces(str(tmp_path)) == ["radio1", "wlan0", "wlp2s0"]
+    assert pi_base.wireless_interfaces(str(tmp_path / "missing")) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "address"),
+    [
+        ("192.168.1.5 51234 192.168.1.20 22", "192.168.1.20"),
+        ("fd00::5 51234 fd00::20 22", "fd00::20"),
+        ("", None),
+        (None, None),
+        ("garbage", None),
+    ],
+)
+def test_ssh_server_address(value, address):
+    assert pi_base.ssh_server_address(value) == address
+
+
+def _process(proc, pid, ppid, environ):
+    (proc / str(pid)).mkdir()
+    (proc / str(pid) / "stat").write_bytes(f"{pid} (sudo -x) S {ppid} 1 1".encode())
+    if environ is not None:
+        (proc / str(pid) / "environ").write_bytes(b"\0".join(environ) + b"\0")
+
+
+def test_ssh_connection_found_above_become(tmp_path):
+    # python (100) <- sh (90) <- sudo (80, environ unreadable) <- the login shell (70).
+    _process(tmp_path, 100, 90, [b"PATH=/usr/bin"])
+    _process(tmp_path, 90, 80, [b"HOME=/root"])
+    _process(tmp_path, 80, 70, None)
+    _process(tmp_path, 70, 1, [b"USER=pi", b"SSH_CONNECTION=10.0.0.1 40000 10.0.0.20 22"])
+    assert pi_base.find_ssh_connection({}, 100, str(tmp_path)) == "10.0.0.1 40000 10.0.0.20 22"
+    # The module's own environment wins where become kept it.
+    own = {"SSH_CONNECTION": "10.0.0.1 40000 10.0.0.21 22"}
+    assert pi_base.find_ssh_connection(own, 100, str(tmp_path)) == own["SSH_CONNECTION"]
+
+
+def test_no_ssh_connection_on_a_local_run(tmp_path):
+    _process(tmp_path, 100, 90, [b"PATH=/usr/bin"])
+    _process(tmp_path, 90, 1, [b"HOME=/root"])
+    assert pi_base.find_ssh_connection({}, 100, str(tmp_path)) is None
+    # A loop in the parents (a broken read) ends too.
+    _process(tmp_path, 200, 201, [])
+    _process(tmp_path, 201, 200, [])
+    assert pi_base.find_ssh_connection({}, 200, str(tmp_path)) is None

@@ -70,3 +70,15 @@ def test_password_states_come_back_by_account(monkeypatch, tmp_path):
     )
     assert kind is ExitJson
     assert result["passwords"] == {"pi": "locked", "nobody-here": "absent"}
+
+
+def test_reports_wireless_interfaces_and_the_ssh_address(monkeypatch, tmp_path):
+    net = tmp_path / "net"
+    for name in ("eth0", "wlan0"):
+        (net / name).mkdir(parents=True)
+    (net / "wlan0" / "wireless").mkdir()
+    monkeypatch.setenv("SSH_CONNECTION", "192.168.1.5 51234 192.168.1.20 22")
+    kind, result = run_module(monkeypatch, pi_base_probe, apt_lists_dir=str(tmp_path), net_dir=str(net))
+    assert kind is ExitJson
+    assert result["wireless"] == ["wlan0"]
+    assert result["ssh_address"] == "192.168.1.20"
