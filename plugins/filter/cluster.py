@@ -148,6 +148,26 @@ def spark_ports(groups, hostvars):
     return ranges
 
 
+# Spark's web UIs: a person looks at these from the admin networks; the other ports are
+# between the cluster's nodes alone.
+_UI_PORTS = ("master_ui", "worker_ui", "ui")
+NFS_PORT = 2049
+
+
+def firewall_ports(ports, nfs=False):
+    """What the firewall opens, from spark_ports' list: {cluster: [...], ui: [...]}.
+
+    cluster: Spark's RPC, driver and block manager ports, and NFS 4 (2049) when the share is
+    on; ui: the master's, workers' and applications' web UIs. Each entry {name, port, last}.
+    """
+    split = {"cluster": [], "ui": []}
+    for entry in ports:
+        split["ui" if entry["name"] in _UI_PORTS else "cluster"].append(dict(entry))
+    if nfs:
+        split["cluster"].append({"name": "nfs", "port": NFS_PORT, "last": NFS_PORT})
+    return split
+
+
 _STATUS_ROW = "%-8s %-16s %-6s %5s %9s"
 
 
@@ -191,4 +211,5 @@ class FilterModule:
             "cluster_executor_properties": executor_properties,
             "cluster_status_table": status_table,
             "cluster_spark_ports": spark_ports,
+            "cluster_firewall_ports": firewall_ports,
         }

@@ -26,6 +26,7 @@ def test_filters_are_registered_under_their_documented_names():
         "cluster_executor_properties": cluster.executor_properties,
         "cluster_status_table": cluster.status_table,
         "cluster_spark_ports": cluster.spark_ports,
+        "cluster_firewall_ports": cluster.firewall_ports,
     }
 
 
@@ -295,3 +296,24 @@ def test_spark_ports_follow_the_inventory():
         ("block_manager", 42000, 42004),
         ("ui", 4500, 4504),
     }
+
+
+def test_firewall_ports_keep_the_uis_apart_and_add_nfs_when_the_share_is_on():
+    ports = cluster.spark_ports(GROUPS, HOSTVARS)
+    split = cluster.firewall_ports(ports, nfs=True)
+    assert [entry["name"] for entry in split["cluster"]] == [
+        "master",
+        "worker",
+        "driver",
+        "block_manager",
+        "nfs",
+    ]
+    assert split["cluster"][-1] == {"name": "nfs", "port": 2049, "last": 2049}
+    assert split["ui"] == [
+        {"name": "master_ui", "port": 8080, "last": 8080},
+        {"name": "worker_ui", "port": 8081, "last": 8081},
+        {"name": "ui", "port": 4040, "last": 4056},
+    ]
+    assert "nfs" not in [entry["name"] for entry in cluster.firewall_ports(ports)["cluster"]]
+    # The input list is left as it was.
+    assert ports == cluster.spark_ports(GROUPS, HOSTVARS)
