@@ -130,6 +130,46 @@ def test_worker_size(override, expected):
     assert_stopped_in_preflight(run, expected)
 
 
+@pytest.mark.parametrize(
+    ("override", "expected"),
+    [
+        # The message gives the secret's length, never the secret.
+        ({"picluster_spark_secret": "tooShort4711"}, "12 characters"),
+        ({"firewall_admin_networks": ["10.0.0.300/24"]}, "10.0.0.300/24"),
+        (
+            {"firewall_ssh_networks": ["10.9.9.0/24"]},
+            "the controller reaches pi2 from 172.28.20.1, which firewall_ssh_networks (10.9.9.0/24)"
+            " does not include",
+        ),
+    ],
+    ids=["short-secret", "admin-network-does-not-parse", "ssh-shuts-out-the-controller"],
+)
+def test_security_settings(override, expected):
+    run = run_site("-e", json.dumps(override), *FEW)
+    assert_stopped_in_preflight(run, expected)
+    assert "tooShort4711" not in json.dumps(run.report) + run.stderr
+
+
+def test_switching_wifi_off_on_a_pi_reached_over_wifi():
+    # pi2 made to look like a Raspberry Pi whose eth0 is a wireless interface
+    # (the probe reads the board's model and /sys/class/net from these paths).
+    host = node("pi2")
+    host.check_output(
+        "mkdir -p /tmp/fake-pi/net/eth0/wireless /tmp/fake-pi/net/lo"
+        " && printf 'Raspberry Pi 3 Model B Rev 1.2\\0' > /tmp/fake-pi/model"
+    )
+    try:
+        fake = {"__pi_base_model_path": "/tmp/fake-pi/model", "__pi_base_net_dir": "/tmp/fake-pi/net"}
+        run = run_site("-e", json.dumps(fake), *FEW)
+        assert_stopped_in_preflight(
+            run,
+            "pi2 is a Raspberry Pi and pi_base would switch its Wi-Fi off,"
+            f" but Ansible reaches it at {ADDRESS['pi2']}, on eth0",
+        )
+    finally:
+        host.run("rm -rf /tmp/fake-pi")
+
+
 def test_spark_uid_taken_by_another_account():
     # pi (uid 1000) exists on every node, and spark already has its pinned uid.
     run = run_site("-e", json.dumps({"spark_account_uid": 1000}), *FEW)

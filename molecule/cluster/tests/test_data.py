@@ -33,10 +33,10 @@ def test_every_node_holds_the_controllers_files(any_node):
     expected = source_manifest()
     assert len(expected) == 3
     assert node_manifest(host) == expected, name
-    # Readable by spark, changeable by nobody else.
+    # Readable by spark, changeable by root alone: a job cannot delete the local copies.
     for entry in expected:
         f = host.file(f"{DEST}/{entry}")
-        assert (f.user, f.group, f.mode) == ("spark", "spark", 0o644), (name, entry)
+        assert (f.user, f.group, f.mode) == ("root", "spark", 0o644), (name, entry)
     # Nothing hidden left behind (rsync's delayed updates hold files in .~tmp~).
     assert host.check_output(f"sudo find {DEST} -name '.*'") == ""
 

@@ -84,17 +84,24 @@ def test_login_shells_get_spark_home_and_path(any_node):
 
 def test_spark_defaults_name_the_master(any_node):
     _, host = any_node
+    # java.util.Properties text (the spark_properties_file filter): key=value.
     defaults = host.file(f"{SPARK_DIR}/conf/spark-defaults.conf").content_string.splitlines()
-    assert f"spark.master spark://{ADDRESS[MASTER]}:7077" in defaults
+    assert f"spark.master=spark://{ADDRESS[MASTER]}:7077" in defaults
     # Every application sized for the smallest worker's memory budget (docs/memory.md).
     for line in (
-        "spark.executor.memory 474m",
-        "spark.executor.cores 4",
-        "spark.task.cpus 2",
-        "spark.sql.shuffle.partitions 64",
-        "spark.shuffle.io.preferDirectBufs false",
-        "spark.executor.extraJavaOptions -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m"
+        "spark.executor.memory=474m",
+        "spark.executor.cores=4",
+        "spark.task.cpus=2",
+        "spark.sql.shuffle.partitions=64",
+        "spark.shuffle.io.preferDirectBufs=false",
+        "spark.executor.extraJavaOptions=-XX:+UseSerialGC -XX:MaxMetaspaceSize=128m"
         " -XX:ReservedCodeCacheSize=64m -Xss512k -XX:+ExitOnOutOfMemoryError",
+        # Authentication, no kill links, the fixed ports a firewall names (docs/security.md).
+        "spark.authenticate=true",
+        "spark.ui.killEnabled=false",
+        "spark.driver.port=40000",
+        "spark.blockManager.port=40100",
+        "spark.port.maxRetries=16",
     ):
         assert line in defaults
 
@@ -112,7 +119,19 @@ def test_master_service(master):
     assert service.is_running and service.is_enabled
     pid, user = service_pid_user(host, "spark-master")
     assert user == "spark"
-    assert "org.apache.spark.deploy.master.Master" in host.file(f"/proc/{pid}/cmdline").content_string
+    cmdline = host.file(f"/proc/{pid}/cmdline").content_string.split("\0")
+    assert "org.apache.spark.deploy.master.Master" in cmdline
+    # Its properties (the secret among them) come from its own file, not the command line.
+    assert cmdline[cmdline.index("--properties-file") + 1] == "/etc/spark/spark-master.conf"
+    assert not [arg for arg in cmdline if arg.startswith("-Dspark.")], cmdline
+    conf = host.check_output("sudo stat -c '%U %G %a' /etc/spark/spark-master.conf")
+    assert conf == "root spark 640"
+    properties = host.check_output("sudo cat /etc/spark/spark-master.conf").splitlines()
+    assert {
+        "spark.authenticate=true",
+        "spark.ui.killEnabled=false",
+        "spark.master.rest.enabled=false",
+    } <= set(properties)
     # RPC and web UI on the cluster address only; no REST submission server.
     sockets = listening(host)
     assert (ADDRESS[name], 7077) in sockets
@@ -131,6 +150,11 @@ def test_worker_service(worker):
     assert f"spark://{ADDRESS[MASTER]}:7077" in cmdline
     assert cmdline[cmdline.index("--host") + 1] == ADDRESS[name]
     assert cmdline[cmdline.index("--cores") + 1] == "4"
+    assert cmdline[cmdline.index("--properties-file") + 1] == "/etc/spark/spark-worker.conf"
+    assert not [arg for arg in cmdline if arg.startswith("-Dspark.")], cmdline
+    assert host.check_output("sudo stat -c '%U %G %a' /etc/spark/spark-worker.conf") == "root spark 640"
+    properties = host.check_output("sudo cat /etc/spark/spark-worker.conf").splitlines()
+    assert {"spark.authenticate=true", "spark.worker.cleanup.enabled=true"} <= set(properties)
     # The memory budget of a Pi 3 (906 MB in the inventory; docs/memory.md).
     assert cmdline[cmdline.index("--memory") + 1] == "474m"
     assert "-Xmx128m" in cmdline

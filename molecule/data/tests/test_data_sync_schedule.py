@@ -74,7 +74,7 @@ def test_starting_the_service_once_runs_a_real_sync(controller):
     assert "failed=1" not in log
     for name in [CONTROLLER, *WORKERS]:
         assert node(name).file(f"/data/sched/{SECOND}").content_string == "3,c\n"
-        assert node(name).file("/data/sched/first.csv").user == "spark"
+        assert node(name).file("/data/sched/first.csv").user == "root"
 
 
 def test_a_run_that_finds_the_lock_taken_skips_its_turn(controller):

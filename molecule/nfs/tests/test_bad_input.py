@@ -55,6 +55,8 @@ def sums_before():
             "Host bits set (write the network address): ['10.77.0.5/24']",
         ),
         ({"nfs_share_allowed_networks": ["*"]}, "'*' (any host) is refused"),
+        # A name would let the server trust whatever it resolves to.
+        ({"nfs_share_client_addresses": ["pi1.local"]}, "Not one IP address: ['pi1.local']"),
         ({"nfs_share_export_options": ["rw", "no_root_squash"]}, "no_root_squash is refused"),
         (
             # Extra vars are templated per host: one worker alone mounts elsewhere.

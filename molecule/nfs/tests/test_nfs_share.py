@@ -4,6 +4,7 @@ Runs after converge and the idempotence run, against the share as converge
 left it (side_effect.yml's outage and removal come after verify).
 """
 
+import re
 import secrets
 import shlex
 
@@ -18,7 +19,11 @@ UNIT = "srv-spark\\x2dshare"
 SERVER = "10.77.0.10"
 # An address the master also holds, on a network the share must not serve.
 OUTSIDE_SERVER = "10.78.0.10"
-EXPORT_LINE = f"{SHARE} 10.77.0.0/24(rw,sync,root_squash,no_subtree_check)"
+# The cluster's nodes, one host entry each (the master, then the workers), not their network.
+CLIENTS = ["10.77.0.10", "10.77.0.11", "10.77.0.12"]
+EXPORT_LINE = f"{SHARE} " + " ".join(
+    f"{client}/32(rw,sync,root_squash,no_subtree_check)" for client in CLIENTS
+)
 
 
 def as_spark(command):
@@ -43,7 +48,7 @@ def worker(request):
     return node(request.param)
 
 
-def test_exports_serve_the_cluster_network_only(master):
+def test_exports_serve_the_cluster_nodes_only(master):
     lines = [
         line
         for line in master.file("/etc/exports.d/picluster-spark.exports").content_string.splitlines()
@@ -52,7 +57,9 @@ def test_exports_serve_the_cluster_network_only(master):
     assert lines == [EXPORT_LINE]
     active = master.check_output("sudo -n exportfs -v")
     assert SHARE in active
-    assert "10.77.0.0/24" in active
+    for client in CLIENTS:
+        assert re.search(rf"\b{re.escape(client)}(/32)?\(", active), (client, active)
+    assert "10.77.0.0/24" not in active
     assert "10.78.0.0" not in active
     assert "no_root_squash" not in active
     assert "*" not in active
@@ -122,8 +129,10 @@ def test_root_on_a_worker_is_squashed(master):
 
 
 # A network namespace on a worker with its own MAC on the same wire: once with
-# an address inside the allowed network (the control: the probe itself works),
-# once with an address outside it, talking to the master's second address.
+# an address on the cluster's network that is not a node's, once with an
+# address outside it, talking to the master's second address. The server's own
+# "access denied" shows the probe reached it; the workers' mounts above are the
+# allowed case.
 PROBE = """
 set -u
 ns=nfs-probe-$$
@@ -148,9 +157,10 @@ def probe_mount(host, address, server):
     return host.run(f"sudo -n sh -c {shlex.quote(script)}")
 
 
-def test_host_in_the_allowed_network_mounts():
-    control = probe_mount(node(WORKERS[-1]), "10.77.0.201/24", SERVER)
-    assert control.rc == 0, control.stderr
+def test_a_device_on_the_cluster_network_that_is_not_a_node_is_refused():
+    refused = probe_mount(node(WORKERS[-1]), "10.77.0.201/24", SERVER)
+    assert refused.rc != 0
+    assert "access denied by server" in refused.stderr, refused.stderr
 
 
 def test_host_outside_the_allowed_network_is_refused():
