@@ -138,8 +138,8 @@ def test_worker_size(override, expected):
         ({"firewall_admin_networks": ["10.0.0.300/24"]}, "10.0.0.300/24"),
         (
             {"firewall_ssh_networks": ["10.9.9.0/24"]},
-            "the controller reaches pi2 from 172.28.20.1, which firewall_ssh_networks (10.9.9.0/24)"
-            " does not include",
+            "The controller reaches pi2 from 172.28.20.1, which firewall_ssh_networks (10.9.9.0/24)"
+            " does not include: the next play could not reach pi2",
         ),
     ],
     ids=["short-secret", "admin-network-does-not-parse", "ssh-shuts-out-the-controller"],

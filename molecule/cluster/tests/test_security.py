@@ -143,27 +143,37 @@ def test_the_secret_is_only_in_files_for_root_and_spark(any_node):
         assert secret not in host.check_output(f"systemctl show {unit}"), (name, unit)
 
 
+def listening_in(name, first, last):
+    """The TCP ports in [first, last] a node listens on."""
+    lines = node(name).run(f"ss -Hltn '( sport >= :{first} and sport <= :{last} )'").stdout.splitlines()
+    return sorted({int(line.split()[3].rsplit(":", 1)[1]) for line in lines if line.strip()})
+
+
 @pytest.fixture(scope="module")
 def slow_application():
     """An application whose tasks sleep: its driver on the master and its executors on the
-    workers stay up while the tests below look at their ports and command lines."""
+    workers stay up while the tests below look at their ports and command lines. Yields the
+    driver's port and pi2's executor's block manager port (each the first free one of its
+    range)."""
     host = node(MASTER)
     host.check_output(f"cat > /tmp/slow_job.py <<'PYEOF'\n{SLOW_JOB}PYEOF")
     host.check_output(
         # Detached from the SSH session (no descriptor of it left open), or the session waits
         # for the job to end.
-        "cd /tmp; setsid nohup bash -lc 'timeout 600 spark-submit /tmp/slow_job.py'"
+        "cd /tmp; setsid nohup bash -lc 'timeout 900 spark-submit /tmp/slow_job.py'"
         " > /tmp/slow_job.log 2>&1 < /dev/null &"
     )
-    deadline = time.time() + 300
+    deadline = time.time() + 600
     while time.time() < deadline:
-        if node("pi2").run(f"ss -Hltn 'sport = :{BLOCK_MANAGER_PORT}'").stdout.strip():
+        executor = listening_in("pi2", BLOCK_MANAGER_PORT, BLOCK_MANAGER_PORT + 16)
+        driver = listening_in(MASTER, DRIVER_PORT, DRIVER_PORT + 16)
+        if executor and driver:
             break
         time.sleep(5)
     else:
         log = host.run("tail -30 /tmp/slow_job.log").stdout
-        pytest.fail(f"no executor listened on pi2 within 300 s: {log}")
-    yield
+        pytest.fail(f"no executor listened on pi2 within 600 s: {log}")
+    yield driver[0], executor[0]
     host.run("pkill -f slow_job.py")
 
 
@@ -176,14 +186,14 @@ def test_the_secret_is_on_no_command_line():
         assert secret not in processes, name
 
 
-@pytest.mark.usefixtures("slow_application")
-def test_drivers_and_executors_answer_the_cluster_only(outsider):
+def test_drivers_and_executors_answer_the_cluster_only(outsider, slow_application):
     # The driver (on the master) and pi2's executor listen on the fixed ports...
-    assert answers_from("pi2", ADDRESS[MASTER], DRIVER_PORT)
-    assert answers_from("pi3", ADDRESS["pi2"], BLOCK_MANAGER_PORT)
+    driver, executor = slow_application
+    assert answers_from("pi2", ADDRESS[MASTER], driver)
+    assert answers_from("pi3", ADDRESS["pi2"], executor)
     # ...which a device outside the cluster cannot reach.
-    assert not outsider(ADDRESS[MASTER], DRIVER_PORT)
-    assert not outsider(ADDRESS["pi2"], BLOCK_MANAGER_PORT)
+    assert not outsider(ADDRESS[MASTER], driver)
+    assert not outsider(ADDRESS["pi2"], executor)
     # The driver's UI binds to the master's cluster address, not 0.0.0.0.
     sockets = node(MASTER).check_output("ss -Hltn 'sport = :4040'")
     assert f"{ADDRESS[MASTER]}:4040" in sockets and "0.0.0.0:4040" not in sockets, sockets
