@@ -73,6 +73,7 @@ def sums_before():
         "network-not-parsed",
         "network-host-bits",
         "any-host",
+        "client-named-not-addressed",
         "no-root-squash",
         "path-differs-on-a-worker",
         "owner-uid-differs",
