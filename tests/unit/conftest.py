@@ -47,6 +47,26 @@ def ansible_env(tmp_path):
     )
 
 
+def ansible_playbook(tmp_path, *args, env=None):
+    """Run ansible-playbook in tmp_path with `args` (inventory, connection, play), this
+    collection and no other configuration (or `env`), and this test's Python on the node;
+    returns the finished process (stdout and stderr as text)."""
+    return subprocess.run(
+        [
+            str(pathlib.Path(sys.executable).parent / "ansible-playbook"),
+            "-e",
+            f"ansible_python_interpreter={sys.executable}",
+            *args,
+        ],
+        env=env if env is not None else ansible_env(tmp_path),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
 @pytest.fixture
 def ansible_debug(tmp_path):
     """Run `ansible localhost -m debug -a msg=TEMPLATE` with this collection and no other

@@ -4,13 +4,10 @@ directory 0700), the same on a rerun, the inventory's own when it sets one, none
 authentication is off; and every role's pre-flight refuses a short secret without printing it."""
 
 import json
-import pathlib
 import stat
-import subprocess
-import sys
 
 import pytest
-from conftest import REPO, ansible_env
+from conftest import REPO, ansible_env, ansible_playbook
 
 INVENTORY = """
 all:
@@ -48,26 +45,17 @@ def _run(tmp_path, play, *extra):
     (tmp_path / "hosts.yml").write_text(INVENTORY)
     (tmp_path / "play.yml").write_text(play)
     env = dict(ansible_env(tmp_path), HOME=str(home))
-    return subprocess.run(
-        [
-            str(pathlib.Path(sys.executable).parent / "ansible-playbook"),
-            "-i",
-            "hosts.yml",
-            "-c",
-            "local",
-            "-e",
-            f"ansible_python_interpreter={sys.executable}",
-            "-e",
-            f"out={tmp_path / 'out.json'}",
-            *extra,
-            "play.yml",
-        ],
+    return ansible_playbook(
+        tmp_path,
+        "-i",
+        "hosts.yml",
+        "-c",
+        "local",
+        "-e",
+        f"out={tmp_path / 'out.json'}",
+        *extra,
+        "play.yml",
         env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
     )
 
 

@@ -2,11 +2,7 @@
 with no datasets every check is skipped, never failed (it once stopped on "'item' is undefined",
 its probe's loop reading the plan that the skipped first check never made)."""
 
-import pathlib
-import subprocess
-import sys
-
-from conftest import ansible_env
+from conftest import ansible_playbook
 
 PLAY = """
 - hosts: localhost
@@ -24,24 +20,7 @@ PLAY = """
 
 def test_no_datasets_skips_every_check(tmp_path):
     (tmp_path / "play.yml").write_text(PLAY)
-    run = subprocess.run(
-        [
-            str(pathlib.Path(sys.executable).parent / "ansible-playbook"),
-            "-i",
-            "localhost,",
-            "-c",
-            "local",
-            "-e",
-            f"ansible_python_interpreter={sys.executable}",
-            "play.yml",
-        ],
-        env=ansible_env(tmp_path),
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    run = ansible_playbook(tmp_path, "-i", "localhost,", "-c", "local", "play.yml")
     assert run.returncode == 0, run.stdout + run.stderr
     assert "failed=0" in run.stdout
     assert "ok=0" in run.stdout, run.stdout

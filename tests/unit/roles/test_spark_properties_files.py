@@ -3,12 +3,10 @@ defaults and vars: the properties files read back (java.util.Properties rules) t
 roles mean, the secret only in those files, never in a unit or spark-env.sh."""
 
 import json
-import pathlib
-import subprocess
 import sys
 
 import pytest
-from conftest import REPO, ansible_env
+from conftest import REPO, ansible_playbook
 
 sys.path.insert(0, str(REPO / "tests" / "unit" / "plugins" / "filter"))
 from test_spark_security import load_properties
@@ -41,27 +39,10 @@ def render(tmp_path, role, templates, **extra):
     extra_vars = {
         "out": str(tmp_path),
         "templates": templates,
-        "ansible_python_interpreter": sys.executable,
         **extra,
     }
-    run = subprocess.run(
-        [
-            str(pathlib.Path(sys.executable).parent / "ansible-playbook"),
-            "-i",
-            "localhost,",
-            "-c",
-            "local",
-            "-e",
-            json.dumps(extra_vars),
-            "play.yml",
-        ],
-        env=ansible_env(tmp_path),
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    inventory = ["-i", "localhost,", "-c", "local"]
+    run = ansible_playbook(tmp_path, *inventory, "-e", json.dumps(extra_vars), "play.yml")
     assert run.returncode == 0, run.stdout + run.stderr
     return [(tmp_path / str(i)).read_text() for i in range(len(templates))]
 
