@@ -13,6 +13,8 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from ansible_collections.picluster.spark.plugins.module_utils.network import ssh_connection_ends
+
 # A port's name goes into an nft comment: plain words only, nothing to quote.
 _PORT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _PROTOCOLS = ("tcp", "udp")
@@ -180,8 +182,8 @@ def plan(inputs):
 
 def controller_address(ssh_connection):
     """The controller's address from SSH_CONNECTION ("client port server port"), or ""."""
-    fields = str(ssh_connection or "").split()
-    return fields[0] if len(fields) == 4 else ""
+    ends = ssh_connection_ends(ssh_connection)
+    return ends[0] if ends else ""
 
 
 class FilterModule:

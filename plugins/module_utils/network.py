@@ -2,7 +2,8 @@
 # Apache License 2.0 (see https://www.apache.org/licenses/LICENSE-2.0)
 """IPv4 addresses and networks as the roles accept them, read with Python's
 ipaddress: shared by the nfs_share filters and the ipv4_address test; and single
-IPv4 or IPv6 addresses as host entries (the nodes nfs_share exports to)."""
+IPv4 or IPv6 addresses as host entries (the nodes nfs_share exports to); and the two
+ends of an SSH session (the firewall's controller address, pi_base's Wi-Fi guard)."""
 
 from __future__ import annotations
 
@@ -58,3 +59,10 @@ def host_network(value):
     except ValueError:
         return None
     return f"{parsed.compressed}/128"
+
+
+def ssh_connection_ends(value):
+    """SSH_CONNECTION ("client_address client_port server_address server_port") as
+    (client address, server address), or None when it is not that (unset, a local run)."""
+    fields = str(value or "").split()
+    return (fields[0], fields[2]) if len(fields) == 4 else None

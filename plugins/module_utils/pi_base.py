@@ -13,6 +13,8 @@ import ipaddress
 import os
 import re
 
+from ansible_collections.picluster.spark.plugins.module_utils.network import ssh_connection_ends
+
 DEFAULT_PASSWORD = b"raspberry"
 # apt's index files: one per source and architecture.
 PACKAGES_SUFFIX = "_Packages"
@@ -123,8 +125,8 @@ def wireless_interfaces(net_dir="/sys/class/net"):
 
 def ssh_server_address(ssh_connection):
     """The node's own address in SSH_CONNECTION ("client port server port"), or None."""
-    fields = (ssh_connection or "").split()
-    return fields[2] if len(fields) == 4 else None
+    ends = ssh_connection_ends(ssh_connection)
+    return ends[1] if ends else None
 
 
 def _environ_value(proc, pid, name):

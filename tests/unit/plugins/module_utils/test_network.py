@@ -113,3 +113,17 @@ def test_host_network_of_one_address(value, entry):
 )
 def test_host_network_refuses_what_is_not_one_address(value):
     assert network.host_network(value) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "ends"),
+    [
+        ("172.28.20.1 50122 172.28.20.12 22", ("172.28.20.1", "172.28.20.12")),
+        ("fd00::1 50122 fd00::12 22", ("fd00::1", "fd00::12")),
+        ("", None),
+        (None, None),
+        ("172.28.20.1 50122", None),
+    ],
+)
+def test_ssh_connection_ends(value, ends):
+    assert network.ssh_connection_ends(value) == ends
