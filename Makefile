@@ -89,12 +89,15 @@ build: venv
 
 .PHONY: molecule
 molecule: venv bed
-	$(MAKE) --no-print-directory --output-sync=target -j$(MOLECULE_JOBS) $(addprefix scenario-,$(SCENARIOS))
+	$(MAKE) --no-print-directory -j$(MOLECULE_JOBS) $(addprefix scenario-,$(SCENARIOS))
 
-# One scenario; its output is printed in one piece when it ends (--output-sync).
+# One scenario. Its lines are printed as they come, each marked with the
+# scenario's name and the time, so a run stopped from outside (a CI timeout)
+# still shows how far every scenario got.
 scenario-%:
 	started=$$(date +%s); \
-	molecule test -s $* || { echo "[molecule] $* FAILED after $$(( $$(date +%s) - started )) s"; exit 1; }; \
+	molecule test -s $* 2>&1 | while IFS= read -r line; do printf '[%s %(%H:%M:%S)T] %s\n' $* -1 "$$line"; done \
+	  || { echo "[molecule] $* FAILED after $$(( $$(date +%s) - started )) s"; exit 1; }; \
 	echo "[molecule] $* passed in $$(( $$(date +%s) - started )) s"
 
 .PHONY: test
