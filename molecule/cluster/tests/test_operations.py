@@ -1,7 +1,8 @@
 """The day-2 playbooks on the formed cluster: cluster_status, stop and start.
 
-Five playbook runs in all (each takes a minute or two under ARM emulation): the status of
-the whole cluster, stop, start, start again, and the status with one worker stopped. Every
+Five playbook runs that reach the nodes (each takes a minute or two under ARM emulation):
+the status of the whole cluster, stop, start, start again, and the status with one worker
+stopped; and one that stops in its first check, on the controller, in seconds. Every
 test leaves the cluster whole: what it stops is started again in a `finally`, and the
 master's JSON is polled (from here, without Ansible) until every worker is back.
 """
@@ -13,7 +14,7 @@ import urllib.request
 
 import yaml
 from conftest import ADDRESS, MASTER, NODES, WORKERS, node, run_playbook
-from playbook import changed_counts, failed_tasks, failure_messages
+from playbook import assert_stopped_in_preflight, changed_counts, failed_tasks, failure_messages
 
 # What each emulated Pi 3 (906 MB, 4 cores in the inventory) offers by the memory budget
 # (docs/memory.md), as test_cluster.py has it.
@@ -189,3 +190,15 @@ def test_status_fails_and_names_a_stopped_worker(tmp_path):
     finally:
         host.check_output("sudo systemctl start spark-worker")
         wait_for_the_whole_cluster()
+
+
+def test_stop_without_the_master_in_the_limit_stops_nothing():
+    """A --limit that leaves the master out stops in the first play's check, on the controller."""
+    victim = WORKERS[1]
+    run = run_playbook("stop.yml", "--limit", victim)
+    assert_stopped_in_preflight(
+        run,
+        f"This playbook needs the master {MASTER} in the run, and --limit {victim} leaves it out.",
+        plays=("Check the inventory before anything stops",),
+    )
+    assert node(victim).service("spark-worker").is_running
