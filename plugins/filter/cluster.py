@@ -168,39 +168,6 @@ def firewall_ports(ports, nfs=False):
     return split
 
 
-_STATUS_ROW = "%-8s %-16s %-6s %5s %9s"
-
-
-def _fold(value):
-    # Jinja's sort compares strings without case.
-    return value.lower() if isinstance(value, str) else value
-
-
-def _text(value):
-    # A value on its own in a template: null prints as nothing.
-    return "" if value is None else str(value)
-
-
-def status_table(status, address_of, master_url, master_ui):
-    """Lines of a table of the cluster as wait_for_workers read it from the master.
-
-    One line per worker (sorted by the host it registered with, named by its
-    inventory name where address_of knows the host, '?' elsewhere), the ALIVE
-    totals, then the master's state, URL and web UI.
-    """
-    name_of = {address: host for host, address in address_of.items()}
-    lines = [_STATUS_ROW % ("WORKER", "ADDRESS", "STATE", "CORES", "MEMORY")]
-    for worker in sorted(status["workers"], key=lambda w: _fold(w["host"])):
-        name = name_of.get(worker["host"], "?")
-        memory = f"{worker['memory_mb']} MB"
-        lines.append(_STATUS_ROW % (name, worker["host"], worker["state"], worker["cores"], memory))
-    alive = f"{status['alive_workers']} ALIVE"
-    lines.append(_STATUS_ROW % ("total", alive, "", status["cores"], f"{status['memory_mb']} MB"))
-    lines.append(f"master {_text(status['status'])} at {_text(master_url)}; web UI {_text(master_ui)}")
-    # One string per printed line, even where a value holds a line break.
-    return "\n".join(lines).splitlines()
-
-
 class FilterModule:
     """Filters that derive the cluster from the inventory."""
 
@@ -209,7 +176,6 @@ class FilterModule:
             "cluster_layout": layout,
             "cluster_worker_totals": worker_totals,
             "cluster_executor_properties": executor_properties,
-            "cluster_status_table": status_table,
             "cluster_spark_ports": spark_ports,
             "cluster_firewall_ports": firewall_ports,
         }

@@ -87,3 +87,12 @@ def run_site(*args, inventories=(), replace_inventory=False, timeout=1800, path=
     inventories = [*([] if replace_inventory else [INVENTORY_FILE]), *inventories]
     command = playbook.playbook_command(PROJECT / "playbooks" / "site.yml", inventories, args=args)
     return run_ansible(command, timeout=timeout, path=path)
+
+
+def run_playbook(name, *args, extra_vars=None, timeout=1800):
+    """Run playbooks/<name> (cluster_status.yml, stop.yml, ...) against the scenario's nodes,
+    as run_site runs site.yml; return a playbook.Run."""
+    command = playbook.playbook_command(
+        PROJECT / "playbooks" / name, [INVENTORY_FILE], extra_vars=extra_vars, args=args
+    )
+    return run_ansible(command, timeout=timeout)

@@ -24,7 +24,6 @@ def test_filters_are_registered_under_their_documented_names():
         "cluster_layout": cluster.layout,
         "cluster_worker_totals": cluster.worker_totals,
         "cluster_executor_properties": cluster.executor_properties,
-        "cluster_status_table": cluster.status_table,
         "cluster_spark_ports": cluster.spark_ports,
         "cluster_firewall_ports": cluster.firewall_ports,
     }
@@ -173,89 +172,6 @@ def test_executor_properties_take_the_smallest_worker():
     hostvars = dict(HOSTVARS, pi3={"ansible_facts": {"memtotal_mb": 7812, "processor_nproc": 4}})
     assert cluster.executor_properties(["pi1", "pi3"], hostvars)["spark.executor.memory"] == "474m"
     assert cluster.executor_properties(["pi3"], hostvars)["spark.executor.memory"] == "4948m"
-
-
-# status_table: what cluster_status.yml prints.
-
-
-def worker(host, cores=4, memory_mb=1024, state="ALIVE"):
-    return {
-        "id": f"worker-{host}",
-        "host": host,
-        "port": 40181,
-        "cores": cores,
-        "memory_mb": memory_mb,
-        "state": state,
-    }
-
-
-def status(workers, alive, cores, memory_mb, state="ALIVE"):
-    return {
-        "workers": workers,
-        "alive_workers": alive,
-        "cores": cores,
-        "memory_mb": memory_mb,
-        "status": state,
-    }
-
-
-MASTER_URL = "spark://192.168.1.10:7077"
-MASTER_UI = "http://192.168.1.10:8080"
-
-
-def test_status_table_of_a_healthy_cluster():
-    answer = status([worker("192.168.1.12"), worker("192.168.1.11")], 2, 8, 2048)
-    assert cluster.status_table(
-        answer, cluster.layout(GROUPS, HOSTVARS)["address_of"], MASTER_URL, MASTER_UI
-    ) == [
-        "WORKER   ADDRESS          STATE  CORES    MEMORY",
-        "pi1      192.168.1.11     ALIVE      4   1024 MB",
-        "pi2      192.168.1.12     ALIVE      4   1024 MB",
-        "total    2 ALIVE                     8   2048 MB",
-        "master ALIVE at spark://192.168.1.10:7077; web UI http://192.168.1.10:8080",
-    ]
-
-
-def test_status_table_sorts_without_case_and_marks_unknown_hosts():
-    workers = [
-        worker("b.lan", state="DEAD"),
-        worker("A.lan"),
-        worker("10.1.1.1", 2, 512),
-        worker("192.168.1.11"),
-    ]
-    lines = cluster.status_table(status(workers, 3, 10, 2560), {"pi1": "192.168.1.11"}, MASTER_URL, MASTER_UI)
-    assert lines[1:5] == [
-        "?        10.1.1.1         ALIVE      2    512 MB",
-        "pi1      192.168.1.11     ALIVE      4   1024 MB",
-        "?        A.lan            ALIVE      4   1024 MB",
-        "?        b.lan            DEAD       4   1024 MB",
-    ]
-    assert lines[5] == "total    3 ALIVE                    10   2560 MB"
-
-
-def test_status_table_names_a_shared_address_by_the_last_host():
-    lines = cluster.status_table(
-        status([worker("10.0.0.1")], 1, 4, 1024), {"x": "10.0.0.1", "y": "10.0.0.1"}, "", ""
-    )
-    assert lines[1].startswith("y        10.0.0.1 ")
-
-
-def test_status_table_of_a_master_that_never_answered():
-    assert cluster.status_table(status([], 0, 0, 0, state=None), {}, MASTER_URL, MASTER_UI) == [
-        "WORKER   ADDRESS          STATE  CORES    MEMORY",
-        "total    0 ALIVE                     0      0 MB",
-        "master  at spark://192.168.1.10:7077; web UI http://192.168.1.10:8080",
-    ]
-
-
-def test_status_table_lets_long_values_widen_their_line():
-    lines = cluster.status_table(
-        status([worker("a-very-long-host-name.example.org", 123456, 12345678)], 1, 123456, 12345678),
-        {},
-        MASTER_URL,
-        MASTER_UI,
-    )
-    assert lines[1] == "?        a-very-long-host-name.example.org ALIVE  123456 12345678 MB"
 
 
 def test_spark_ports_with_the_roles_defaults():
