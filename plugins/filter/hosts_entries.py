@@ -3,7 +3,7 @@
 """Filters over the cluster's /etc/hosts entries, a list of {name, address}
 (pi_base_hosts_entries, and the nodes cluster_layout derives): which names and
 addresses are taken twice, the lines of /etc/hosts that map a cluster name
-elsewhere, and the block pi_base writes.
+elsewhere, the block pi_base writes, and /etc/hosts once pi_base's block goes.
 
 Plain functions, so tests/unit can call them without a play.
 """
@@ -79,6 +79,39 @@ def stale_regexp(entries):
     return rf"^(?!#)(?:{alternatives})(?:[ \t].*)?(?:\n|\Z)"
 
 
+def _names(line):
+    """The names a line of /etc/hosts gives its address (none for a comment)."""
+    fields = line.split("#", 1)[0].split()
+    return fields[1:]
+
+
+def absent(content, marker, hostname):
+    """/etc/hosts without pi_base's block, its text in, its text out.
+
+    ``marker`` is the block's marker with ``{mark}`` where BEGIN and END go, as
+    ansible.builtin.blockinfile writes it. pi_base's own run dropped Debian's
+    ``127.0.1.1 <hostname>`` line (the block named the node instead), so when the
+    block goes and no line names ``hostname`` any more, that line comes back after
+    the last 127.0.0.1 line: sudo and the node's own programs still resolve its
+    name. Without a block the text is returned unchanged.
+    """
+    begin, end = marker.replace("{mark}", "BEGIN"), marker.replace("{mark}", "END")
+    lines = content.splitlines(keepends=True)
+    stripped = [line.rstrip("\r\n") for line in lines]
+    if begin not in stripped:
+        return content
+    first = stripped.index(begin)
+    last = stripped.index(end, first) if end in stripped[first:] else len(lines) - 1
+    kept = lines[:first] + lines[last + 1 :]
+    if hostname and not any(hostname in _names(line) for line in kept):
+        if kept and not kept[-1].endswith("\n"):
+            kept[-1] += "\n"
+        loopback = [i for i, line in enumerate(kept) if line.split()[:1] == ["127.0.0.1"]]
+        at = loopback[-1] + 1 if loopback else len(kept)
+        kept.insert(at, f"127.0.1.1\t{hostname}\n")
+    return "".join(kept)
+
+
 def block(entries):
     """The /etc/hosts lines for the entries, ``ADDRESS NAME``, each ending in a newline."""
     return "".join(f"{_text(e['address'])} {_text(e['name'])}\n" for e in entries)
@@ -92,4 +125,5 @@ class FilterModule:
             "hosts_entries_duplicates": duplicates,
             "hosts_entries_stale_regexp": stale_regexp,
             "hosts_entries_block": block,
+            "hosts_entries_absent": absent,
         }

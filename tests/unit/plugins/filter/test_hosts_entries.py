@@ -19,6 +19,7 @@ def test_filters_are_registered_under_their_documented_names():
         "hosts_entries_duplicates": hosts_entries.duplicates,
         "hosts_entries_stale_regexp": hosts_entries.stale_regexp,
         "hosts_entries_block": hosts_entries.block,
+        "hosts_entries_absent": hosts_entries.absent,
     }
 
 
@@ -171,3 +172,48 @@ def test_block_of_no_entries_is_empty():
 
 def test_block_prints_null_as_nothing():
     assert hosts_entries.block([entry("pi1", None)]) == " pi1\n"
+
+
+# absent
+
+MARKER = "# {mark} picluster nodes (managed by Ansible)"
+BLOCK = (
+    "# BEGIN picluster nodes (managed by Ansible)\n"
+    "192.168.1.10 nuc\n192.168.1.11 pi1\n"
+    "# END picluster nodes (managed by Ansible)\n"
+)
+
+
+def test_absent_removes_the_block_and_gives_the_hostname_back_to_127_0_1_1():
+    text = "127.0.0.1\tlocalhost\n::1 localhost ip6-localhost\n" + BLOCK
+    assert (
+        hosts_entries.absent(text, MARKER, "pi1")
+        == "127.0.0.1\tlocalhost\n127.0.1.1\tpi1\n::1 localhost ip6-localhost\n"
+    )
+
+
+def test_absent_adds_no_line_when_another_line_names_the_host():
+    # A container's runtime writes its own line for the hostname.
+    text = "127.0.0.1 localhost\n172.28.20.11 pi1\n" + BLOCK + "# a comment\n"
+    assert hosts_entries.absent(text, MARKER, "pi1") == "127.0.0.1 localhost\n172.28.20.11 pi1\n# a comment\n"
+
+
+def test_absent_does_not_count_a_commented_name():
+    text = "127.0.0.1 localhost # pi1 was here\n" + BLOCK
+    assert hosts_entries.absent(text, MARKER, "pi1").splitlines() == [
+        "127.0.0.1 localhost # pi1 was here",
+        "127.0.1.1\tpi1",
+    ]
+
+
+def test_absent_is_a_no_op_without_the_block():
+    # A second run, or a node pi_base never touched: nothing changes, not even the hostname line.
+    text = "127.0.0.1 localhost\n"
+    assert hosts_entries.absent(text, MARKER, "pi1") == text
+    once = hosts_entries.absent("127.0.0.1 localhost\n" + BLOCK, MARKER, "pi1")
+    assert hosts_entries.absent(once, MARKER, "pi1") == once
+
+
+def test_absent_removes_the_block_when_the_file_ends_without_a_line_break():
+    text = "127.0.0.1 localhost\n" + BLOCK.rstrip("\n")
+    assert hosts_entries.absent(text, MARKER, "nuc") == "127.0.0.1 localhost\n127.0.1.1\tnuc\n"
