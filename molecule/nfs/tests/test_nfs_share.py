@@ -20,7 +20,7 @@ SERVER = "10.77.0.10"
 # An address the master also holds, on a network the share must not serve.
 OUTSIDE_SERVER = "10.78.0.10"
 # The cluster's nodes, one host entry each (the master, then the workers), not their network.
-CLIENTS = ["10.77.0.10", "10.77.0.11", "10.77.0.12"]
+CLIENTS = ["10.77.0.10", "10.77.0.11"]
 EXPORT_LINE = f"{SHARE} " + " ".join(
     f"{client}/32(rw,sync,root_squash,no_subtree_check)" for client in CLIENTS
 )
