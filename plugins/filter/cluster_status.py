@@ -21,6 +21,7 @@ from ansible_collections.picluster.spark.plugins.module_utils.spark_master impor
     ALIVE,
     PollError,
     classify_failure,
+    json_number,
     json_url,
     parse_master_json,
 )
@@ -52,10 +53,6 @@ def _norm(host):
     return str(host).strip().strip("[]").rstrip(".").lower()
 
 
-def _number(value):
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
 def _registered(hostvars, host):
     # Ansible's hostvars answers an unknown host with an undefined value, not a KeyError.
     if host not in hostvars:
@@ -80,7 +77,7 @@ def _master_doc(answer, url):
 
 
 def _duration(ms):
-    seconds = max(0, int(_number(ms) // 1000))
+    seconds = max(0, int(json_number(ms) // 1000))
     if seconds < 60:
         return f"{seconds}s"
     if seconds < 3600:
@@ -89,7 +86,7 @@ def _duration(ms):
 
 
 def _started(ms):
-    if not _number(ms):
+    if not json_number(ms):
         return None
     moment = datetime.datetime.fromtimestamp(ms / 1000, tz=datetime.UTC)
     return moment.isoformat(timespec="seconds")
@@ -103,10 +100,10 @@ def _application(app):
         "name": app.get("name"),
         "user": app.get("user"),
         "state": app.get("state"),
-        "cores": _number(app.get("cores")),
-        "memory_per_executor_mb": _number(memory),
+        "cores": json_number(app.get("cores")),
+        "memory_per_executor_mb": json_number(memory),
         "started": _started(app.get("starttime")),
-        "duration_ms": _number(app.get("duration")),
+        "duration_ms": json_number(app.get("duration")),
         "duration": _duration(app.get("duration")),
     }
 
@@ -146,10 +143,10 @@ def report(answer, layout, expected, hostvars=None):
                 "port": entry.get("port"),
                 "id": entry.get("id"),
                 "state": entry.get("state"),
-                "cores": _number(entry.get("cores")),
-                "cores_used": _number(entry.get("coresused")),
-                "memory_mb": _number(entry.get("memory")),
-                "memory_used_mb": _number(entry.get("memoryused")),
+                "cores": json_number(entry.get("cores")),
+                "cores_used": json_number(entry.get("coresused")),
+                "memory_mb": json_number(entry.get("memory")),
+                "memory_used_mb": json_number(entry.get("memoryused")),
                 "webui": entry.get("webuiaddress"),
                 "spark_version": version_of.get(name),
             }

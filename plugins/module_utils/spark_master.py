@@ -158,7 +158,8 @@ def make_poller(module, url):
     return poll
 
 
-def _number(value):
+def json_number(value):
+    """A count from the master's JSON: an int (never a bool), else 0."""
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
@@ -170,8 +171,8 @@ def summarize(doc):
             "host": w.get("host"),
             "port": w.get("port"),
             "state": w.get("state"),
-            "cores": _number(w.get("cores")),
-            "memory_mb": _number(w.get("memory")),
+            "cores": json_number(w.get("cores")),
+            "memory_mb": json_number(w.get("memory")),
         }
         for w in doc["workers"]
     ]
