@@ -89,6 +89,10 @@ build: venv
 
 .PHONY: molecule
 molecule: venv bed
+	$(MAKE) --no-print-directory scenarios
+
+.PHONY: scenarios
+scenarios:
 	$(MAKE) --no-print-directory -j$(MOLECULE_JOBS) $(addprefix scenario-,$(SCENARIOS))
 
 # One scenario. Its lines are printed as they come, each marked with the
@@ -100,8 +104,13 @@ scenario-%:
 	  || { echo "[molecule] $* FAILED after $$(( $$(date +%s) - started )) s"; exit 1; }; \
 	echo "[molecule] $* passed in $$(( $$(date +%s) - started )) s"
 
+# The checks and the bed run side by side (on a fresh machine the bed's image
+# builds wait on downloads while lint and the unit tests use the CPU); each
+# prints its output in one piece when it is done. Then the scenarios.
 .PHONY: test
-test: lint units build molecule
+test:
+	$(MAKE) --no-print-directory --output-sync=target -j2 lint units build bed
+	$(MAKE) --no-print-directory scenarios
 
 # The venv (downloads) and the bed (mostly emulated image builds) are made
 # side by side; each prints its output in one piece when it is done.
