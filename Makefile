@@ -58,9 +58,14 @@ $(STAMP): requirements-dev.txt
 .PHONY: venv
 venv: $(STAMP) .collections/ansible_collections/picluster/spark
 
-.PHONY: bed
-bed:
+# The bed: packages, dockerd, binfmt and the node images (bed-nodes, no venv
+# needed), then the Spark archive and the sample data, which use the venv's
+# Python and pip and so wait for it when `make -j2` builds both.
+.PHONY: bed bed-nodes bed-files
+bed: bed-nodes bed-files
+bed-nodes:
 	$(SUDO) bed/setup.sh
+bed-files: $(STAMP)
 	bed/spark-archive.sh $(SPARK_VERSION)
 	bed/sample-data.sh
 
