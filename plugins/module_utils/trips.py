@@ -36,6 +36,30 @@ def write_trips(handle, rows, month, year=2026):
         handle.write(trip_line(number, month, year))
 
 
+def write_trips_upto(handle, max_bytes, month=1, year=2026):
+    """Write trips 1, 2, ... of one month while the file stays within max_bytes.
+
+    The lines are ASCII, so characters are bytes. Returns (rows, bytes written).
+    The same max_bytes gives the same bytes.
+    """
+    rows = written = 0
+    batch = []
+    batch_bytes = 0
+    while True:
+        line = trip_line(rows + 1, month, year)
+        if written + batch_bytes + len(line) > max_bytes:
+            break
+        batch.append(line)
+        batch_bytes += len(line)
+        rows += 1
+        if len(batch) == 10000:
+            handle.write("".join(batch))
+            written += batch_bytes
+            batch, batch_bytes = [], 0
+    handle.write("".join(batch))
+    return rows, written + batch_bytes
+
+
 def data_files(path):
     """The files a Spark reader takes under path: all below a directory, hidden
     names (`.x`, `_x`) left out as Spark's listing leaves them; or path itself."""
