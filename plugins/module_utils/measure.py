@@ -184,7 +184,7 @@ def _bytes_per_node_text(per_node):
         size = sizes.pop()
         if len(per_node) == 1:
             return f"{size} on {next(iter(per_node))}"
-        return f"{size} on each of {len(per_node)}"
+        return f"{size} on each of {len(per_node)} nodes"
     return ", ".join(f"{host} {size}" for host, size in per_node.items())
 
 

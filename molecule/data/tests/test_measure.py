@@ -57,7 +57,7 @@ def test_the_table_has_every_measurement(measured):
     assert table[0].split() == ["measurement", "seconds", "MB/s", "lines", "bytes", "per", "node"]
     assert [line[: len(name)] for line, name in zip(table[1:], MEASUREMENTS, strict=True)] == MEASUREMENTS
     for line in table[1:]:
-        assert line.endswith(f" on each of {len(NODES)}"), line
+        assert line.endswith(f" on each of {len(NODES)} nodes"), line
 
 
 def test_the_json_has_every_measurement_with_time_and_equal_bytes(measured):
