@@ -12,14 +12,18 @@ import hashlib
 import json
 import pathlib
 import re
+import subprocess
 
 import pytest
-from conftest import PROJECT, node, run_playbook, runner
-from playbook import assert_stopped_in_preflight
+from conftest import EPHEMERAL, PROJECT, node, run_playbook, runner
+from playbook import assert_stopped_in_preflight, executed_tasks
 
 SETUP = pathlib.Path(__file__).parents[1] / "schedule_controller.yml"
 APPS = pathlib.Path(__file__).parents[1] / "apps"
 SITE = PROJECT / "playbooks" / "site.yml"
+DEPLOY = PROJECT / "playbooks" / "spark_app.yml"
+RUN = PROJECT / "playbooks" / "spark_app_run.yml"
+ARCHIVE = PROJECT / ".bed" / "spark" / "spark-3.5.9-bin-hadoop3.tgz"
 PREFIX = "picluster-spark-app"
 HISTORY = "/var/lib/picluster/runs.jsonl"
 LOCK = "/run/lock/picluster-data-sync.lock"
@@ -188,6 +192,59 @@ def test_the_runs_table_lists_the_last_runs(controller):
     rows = [line for line in out.stdout.splitlines() if re.search(r"\d{4}-\d\d-\d\dT", line)]
     states = [s for row in rows for s in ("succeeded", "failed", "timed_out") if f" {s} " in row]
     assert states == ["succeeded", "succeeded", "failed", "timed_out"], out.stdout[-3000:]
+
+
+def build_jar():
+    """apps/LineCount.java compiled against the bed archive's Spark jars (it ships no examples jar)."""
+    work = EPHEMERAL / "jar"
+    jar = work / "line-count.jar"
+    if jar.exists():
+        return jar
+    (work / "classes").mkdir(parents=True, exist_ok=True)
+    top = "spark-3.5.9-bin-hadoop3/jars/"
+    wanted = [f"{top}spark-core_*", f"{top}scala-library-*", f"{top}spark-common-utils_*"]
+    subprocess.run(["tar", "-xzf", str(ARCHIVE), "-C", str(work), "--wildcards", *wanted], check=True)
+    classpath = str(work / top / "*")
+    source = str(APPS / "LineCount.java")
+    subprocess.run(["javac", "-d", str(work / "classes"), "-cp", classpath, source], check=True)
+    subprocess.run(["jar", "cf", str(jar), "-C", str(work / "classes"), "."], check=True)
+    return jar
+
+
+def test_a_jar_application_is_deployed_and_runs(controller):
+    jar = build_jar()
+    app = {
+        "name": "jarcount",
+        "src": str(jar),
+        "main_class": "pipeline.LineCount",
+        "args": ["file:///data/single/single.txt"],
+        "datasets": ["single"],
+        "timeout": 600,
+    }
+    deploy = run_playbook(DEPLOY, {"spark_app_applications": [app]})
+    assert deploy.rc == 0, json.dumps(deploy.report)[-3000:]
+    digest = hashlib.sha256(jar.read_bytes()).hexdigest()
+    for name in NODES:
+        assert node(name).file("/opt/spark-apps/jarcount/line-count.jar").sha256sum == digest, name
+    try:
+        run = run_playbook(RUN, {"spark_app_applications": [app], "spark_app_run_name": "jarcount"})
+        assert run.rc == 0, json.dumps(run.report)[-3000:]
+        record = history(controller)[-1]
+        assert (record["application"], record["state"]) == ("jarcount", "succeeded"), record
+        assert re.fullmatch(r"app-\d{14}-\d{4,}", record["app_id"]), record
+        printed = [
+            result["msg"]
+            for _, task, host, result in executed_tasks(run.report)
+            if task == "Show what the job printed" and host == CONTROLLER
+        ]
+        lines = len((EPHEMERAL / "datasets" / "single.txt").read_text().splitlines())
+        assert len(printed) == 1, printed
+        assert f"APP_RESULT {lines}" in printed[0], printed
+    finally:
+        removed = run_playbook(DEPLOY, {"spark_app_applications": [app], "spark_app_state": "absent"})
+        assert removed.rc == 0, json.dumps(removed.report)[-3000:]
+    for name in NODES:
+        assert not node(name).file("/opt/spark-apps/jarcount").exists, name
 
 
 def test_a_second_deploy_changes_nothing(controller):
