@@ -13,6 +13,7 @@ import json
 import pathlib
 import re
 import subprocess
+import time
 
 import pytest
 from conftest import EPHEMERAL, PROJECT, node, run_playbook, runner
@@ -30,6 +31,8 @@ LOCK = "/run/lock/picluster-data-sync.lock"
 WORDS = "/home/pi/datasets/words"
 CODE = "/opt/spark-apps/sum"
 PROJECT_DIR = "/home/pi/picluster"
+# Fresh file names, so a rerun of these tests changes the dataset again.
+STAMP = time.strftime("%Y%m%d%H%M%S")
 
 CONTROLLER = runner.get_hosts("spark_master")[0]
 NODES = sorted(runner.get_hosts("spark_cluster"))
@@ -56,6 +59,18 @@ def recap_changes(stdout):
     return {
         m.group(1): int(m.group(2)) for m in re.finditer(r"^(\S+)\s+:\s+ok=\d+\s+changed=(\d+)", stdout, re.M)
     }
+
+
+def source_sum(host):
+    """The sum of the first column of the controller's words dataset: the job's right answer."""
+    out = host.check_output(f"cat {WORDS}/*.csv")
+    return sum(int(line.split(",", 1)[0]) for line in out.splitlines() if line.strip())
+
+
+def answer(log):
+    """The sum the job printed, from the run's journal."""
+    (printed,) = re.findall(r"APP_RESULT (\d+)", log)
+    return int(printed)
 
 
 def history(host):
@@ -112,6 +127,7 @@ def test_each_application_has_a_service_and_its_timer(controller):
 
 def test_one_start_resyncs_runs_and_records_the_job(controller):
     before = len(history(controller)) if controller.file(HISTORY).exists else 0
+    controller.run_expect([0], f"sudo -u pi sh -c 'echo 5,x > {WORDS}/one-{STAMP}.csv'")
     _, log = start(controller, "sum")
     assert controller.check_output(f"systemctl show -P Result {PREFIX}-sum.service") == "success"
     records = history(controller)
@@ -121,25 +137,26 @@ def test_one_start_resyncs_runs_and_records_the_job(controller):
     assert record["state"] == "succeeded", record
     assert re.fullmatch(r"app-\d{14}-\d{4,}", record["app_id"]), record
     assert record["exit_code"] == 0
-    assert record["bytes_synced"] > 0
+    # The new file moved to every node before the job.
+    assert record["bytes_synced"] >= 4 * len(NODES), record
     assert record["seconds"] > 0
-    # 1 + 2, from the dataset every node got before the job.
-    assert "APP_RESULT 3" in log
+    assert answer(log) == source_sum(controller)
     for name in NODES:
-        assert node(name).file("/data/words/first.csv").content_string == "1,a\n2,b\n", name
+        assert node(name).file(f"/data/words/one-{STAMP}.csv").content_string == "5,x\n", name
     history_file = controller.file(HISTORY)
     assert (history_file.user, history_file.group, history_file.mode) == ("root", "spark", 0o640)
 
 
 def test_a_changed_dataset_changes_the_next_runs_answer(controller):
-    controller.run_expect([0], f"sudo -u pi sh -c 'echo 10,c > {WORDS}/second.csv'")
-    _, log = start(controller, "sum")
+    _, first = start(controller, "sum")
+    controller.run_expect([0], f"sudo -u pi sh -c 'echo 10,c > {WORDS}/two-{STAMP}.csv'")
+    _, second = start(controller, "sum")
     record = history(controller)[-1]
     assert record["state"] == "succeeded", record
     assert record["bytes_synced"] > 0
-    assert "APP_RESULT 13" in log
+    assert answer(second) == answer(first) + 10 == source_sum(controller)
     for name in NODES:
-        assert node(name).file("/data/words/second.csv").content_string == "10,c\n", name
+        assert node(name).file(f"/data/words/two-{STAMP}.csv").content_string == "10,c\n", name
 
 
 def test_a_failing_job_is_recorded_failed_and_the_failure_unit_runs(controller):
@@ -192,6 +209,9 @@ def test_the_runs_table_lists_the_last_runs(controller):
     rows = [line for line in out.stdout.splitlines() if re.search(r"\d{4}-\d\d-\d\dT", line)]
     states = [s for row in rows for s in ("succeeded", "failed", "timed_out") if f" {s} " in row]
     assert states == ["succeeded", "succeeded", "failed", "timed_out"], out.stdout[-3000:]
+    assert all(f"{name} " in row for name, row in zip(["sum", "sum", "broken", "slow"], rows, strict=True)), (
+        rows
+    )
 
 
 def build_jar():
