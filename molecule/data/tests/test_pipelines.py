@@ -49,7 +49,7 @@ def on_controller(host, playbook, *args, timeout=900):
     """Run a collection playbook on the controller as pi, as a user on the NUC would."""
     extra = " ".join(args)
     return host.run(
-        f"cd {PROJECT_DIR} && timeout {timeout} sudo -u pi ANSIBLE_NOCOLOR=1 "
+        f"cd {PROJECT_DIR} && timeout {timeout} sudo -H -u pi env ANSIBLE_NOCOLOR=1 "
         f"/opt/ansible/bin/ansible-playbook -i hosts.yml picluster.spark.{playbook} {extra}"
     )
 
