@@ -106,6 +106,16 @@ def worker_totals(workers, hostvars):
     }
 
 
+def worker_offers(workers, hostvars):
+    """What each worker offers one application: [{host, memory_mb, cores}], each worker sized by
+    its memory budget (what the spark_worker role starts it with). An executor larger than every
+    offer never starts."""
+    return [
+        {"host": b["host"], "memory_mb": b["worker_memory_mb"], "cores": b["worker_cores"]}
+        for b in worker_budgets(workers, hostvars)
+    ]
+
+
 def executor_properties(workers, hostvars):
     """spark-defaults.conf properties that size every application for these workers: the
     smallest worker's executor, task concurrency, JVM options, shuffle settings (docs/memory.md)."""
@@ -175,6 +185,7 @@ class FilterModule:
         return {
             "cluster_layout": layout,
             "cluster_worker_totals": worker_totals,
+            "cluster_worker_offers": worker_offers,
             "cluster_executor_properties": executor_properties,
             "cluster_spark_ports": spark_ports,
             "cluster_firewall_ports": firewall_ports,

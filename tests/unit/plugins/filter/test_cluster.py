@@ -23,6 +23,7 @@ def test_filters_are_registered_under_their_documented_names():
     assert cluster.FilterModule().filters() == {
         "cluster_layout": cluster.layout,
         "cluster_worker_totals": cluster.worker_totals,
+        "cluster_worker_offers": cluster.worker_offers,
         "cluster_executor_properties": cluster.executor_properties,
         "cluster_spark_ports": cluster.spark_ports,
         "cluster_firewall_ports": cluster.firewall_ports,
@@ -135,6 +136,14 @@ def test_worker_totals_take_the_inventorys_size_before_facts_and_its_overrides()
         "cores": 10,
         "memory_mb": 474 + 512 + 2210,
     }
+
+
+def test_worker_offers_are_each_workers_budget():
+    # What one application may ask of a worker: a Pi 3 offers 474 MB and 4 cores.
+    assert cluster.worker_offers(["pi1", "pi2"], HOSTVARS) == [
+        {"host": "pi1", "memory_mb": 474, "cores": 4},
+        {"host": "pi2", "memory_mb": 474, "cores": 4},
+    ]
 
 
 def test_worker_totals_of_no_workers():
