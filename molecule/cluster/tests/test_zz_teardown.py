@@ -107,6 +107,17 @@ def test_spark_is_gone_from_disk(name):
 
 @pytest.mark.usefixtures("torn_down")
 @pytest.mark.parametrize("name", NODES)
+def test_the_applications_code_is_gone_and_the_run_history_stays(name):
+    host = node(name)
+    assert not host.file("/opt/spark-apps/sample-lines").exists, name
+    if name == MASTER:
+        # test_pipeline's run is still on record: the history tells why past runs failed.
+        last = json.loads(host.check_output("sudo tail -n 1 /var/lib/picluster/runs.jsonl"))
+        assert last["application"] == "sample-lines", last
+
+
+@pytest.mark.usefixtures("torn_down")
+@pytest.mark.parametrize("name", NODES)
 def test_the_datasets_and_the_node_itself_stay(name):
     host = node(name)
     files = host.check_output(f"sudo find {DATASET} -type f -name '*.csv'").split()
