@@ -55,11 +55,18 @@ def test_every_day2_playbook_checks_the_inventory_and_the_master_first():
         assert check["vars"] == {"picluster_check_master_in_run": True}, name
 
 
-def test_the_data_sync_timer_name_is_the_roles_default():
-    default = role_default("data_sync_schedule", "data_sync_schedule_name")
-    for name in ("stop.yml", "start.yml"):
-        timer = plays(name)[-1]["vars"]["__picluster_timer_name"]
-        assert timer == f"{{{{ data_sync_schedule_name | default('{default}') }}}}.timer", name
+def test_the_controller_timer_names_default_to_the_roles_defaults():
+    task = yaml.safe_load((PLAYBOOKS / "tasks" / "controller_timers.yml").read_text())[0]
+    timers = task["ansible.builtin.set_fact"]["__picluster_timers"]
+    data_sync = role_default("data_sync_schedule", "data_sync_schedule_name")
+    prefix = role_default("spark_app_schedule", "spark_app_schedule_unit_prefix")
+    assert f"data_sync_schedule_name | default('{data_sync}')" in timers
+    assert f"spark_app_schedule_unit_prefix | default('{prefix}')" in timers
+    for name, state in (("stop.yml", "stopped"), ("start.yml", "started")):
+        last = plays(name)[-1]
+        assert last["hosts"] == "localhost", name
+        assert last["vars"] == {"__picluster_timer_state": state}, name
+        assert last["tasks"][0]["ansible.builtin.import_tasks"] == "tasks/controller_timers.yml", name
 
 
 def test_status_reads_the_version_where_spark_worker_runs_spark_from():
