@@ -213,9 +213,9 @@ def test_the_table():
     rows = measure.rows(plan, counts, {"seconds": 4.0}, NODES, {"nuc": 5 * MB})
     assert measure.table(rows) == [
         "measurement                  seconds       MB/s         lines  bytes per node",
-        "line count, local copies         2.5        2.0        155069  5242880 on each of 4 nodes",
-        "line count, NFS share           10.0        0.5        155069  5242880 on nuc",
-        "group trips, local copies        4.0        1.2                5242880 on each of 4 nodes",
+        "line count, local copies         2.5       2.00        155069  5242880 on each of 4 nodes",
+        "line count, NFS share           10.0       0.50        155069  5242880 on nuc",
+        "group trips, local copies        4.0       1.25                5242880 on each of 4 nodes",
     ]
 
 
