@@ -79,6 +79,9 @@ def history(host):
 
 def start(host, name, expect=0):
     """Start a pipeline's oneshot service (returns when the run has ended); its journal since then."""
+    # journalctl's --since counts whole seconds: wait past the second in which a previous
+    # run of the same unit may have logged its last lines, or they would count as this run's.
+    time.sleep(1.1)
     since = host.check_output("date '+%Y-%m-%d %H:%M:%S'")
     host.run_expect([expect], f"timeout 900 systemctl start {PREFIX}-{name}.service")
     return since, host.check_output(
