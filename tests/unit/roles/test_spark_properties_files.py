@@ -175,7 +175,6 @@ def test_history_properties_file_and_unit(tmp_path):
         "spark.history.fs.cleaner.enabled": "true",
         "spark.history.fs.cleaner.maxAge": "7d",
         "spark.history.fs.cleaner.maxNum": "200",
-        "spark.ui.killEnabled": "false",
         "spark.history.retainedApplications": "10",
         "spark.odd": ODD,
     }
