@@ -34,8 +34,10 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 # the other on the bed's 2 cores.
 SCENARIOS ?= cluster nfs data
 MOLECULE_JOBS ?= 2
-# The Spark the bed serves to spark_install (built from the PyPI sdist).
+# The Spark the bed serves to spark_install (built from the PyPI sdist), and
+# the release the data scenario starts on and upgrades from.
 SPARK_VERSION ?= 3.5.9
+SPARK_PREVIOUS_VERSION ?= 3.5.8
 
 .PHONY: help
 help:
@@ -66,7 +68,7 @@ bed: bed-nodes bed-files
 bed-nodes:
 	$(SUDO) bed/setup.sh
 bed-files: $(STAMP)
-	bed/spark-archive.sh $(SPARK_VERSION)
+	bed/spark-archive.sh $(SPARK_VERSION) $(SPARK_PREVIOUS_VERSION)
 	bed/sample-data.sh
 
 # The VM image the nfs scenario boots (a real kernel with NFS; the containers'

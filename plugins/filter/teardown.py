@@ -55,16 +55,17 @@ def host_problems(play_hosts, groups):
     return problems
 
 
-def spark_install_paths(root, home, profile_script, staging_dir):
+def spark_install_paths(root, home, profile_script, staging_dir, previous=""):
     """What spark_install's absent path removes: {paths, patterns, empty_dirs}.
 
     The releases under the root (and what an interrupted unpack left there), SPARK_HOME's
-    link, the login-shell script and a staged archive. The root goes only when nothing
-    else is in it and it is not a mount point (remove_paths decides on the node).
+    link and the previous release's, the login-shell script and a staged archive. The
+    root goes only when nothing else is in it and it is not a mount point (remove_paths
+    decides on the node).
     """
     release = "spark-*-bin-*"
     return {
-        "paths": list(dict.fromkeys([home, profile_script])),
+        "paths": list(dict.fromkeys(path for path in (home, previous, profile_script) if path)),
         "patterns": [
             f"{root}/{release}",
             f"{root}/.unpack-{release}",

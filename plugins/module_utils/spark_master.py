@@ -28,11 +28,14 @@ MAX_REQUEST_SECONDS = 10
 class Expectation:
     """What a formed cluster offers: counts, totals and the hosts that must be in it."""
 
-    def __init__(self, workers=1, cores=0, memory_mb=0, hosts=()):
+    def __init__(self, workers=1, cores=0, memory_mb=0, hosts=(), replaced=()):
         self.workers = workers
         self.cores = cores
         self.memory_mb = memory_mb
         self.hosts = tuple(hosts)
+        # Worker ids that no longer count: the registrations a restart replaces,
+        # which the master may still list as ALIVE for a moment after the stop.
+        self.replaced = frozenset(replaced)
 
 
 class PollError:
@@ -163,8 +166,11 @@ def json_number(value):
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
-def summarize(doc):
-    """The figures the module reports: status, ALIVE counts and totals, every worker."""
+def summarize(doc, replaced=frozenset()):
+    """The figures the module reports: status, ALIVE counts and totals, every worker.
+
+    A worker whose id is in ``replaced`` is listed but never counts as ALIVE.
+    """
     workers = [
         {
             "id": w.get("id"),
@@ -176,7 +182,9 @@ def summarize(doc):
         }
         for w in doc["workers"]
     ]
-    alive = [w for w in workers if w["state"] == ALIVE]
+    for w in workers:
+        w["counted"] = w["state"] == ALIVE and w["id"] not in replaced
+    alive = [w for w in workers if w["counted"]]
     return {
         "status": doc["status"],
         "alive_workers": len(alive),
@@ -235,7 +243,7 @@ def shortfalls(summary, expect, matcher):
 
     ``problems`` are message parts; the ALIVE count is reported separately.
     """
-    alive_hosts = [w["host"] for w in summary["workers"] if w["state"] == ALIVE]
+    alive_hosts = [w["host"] for w in summary["workers"] if w["counted"]]
     missing = matcher.missing(expect.hosts, alive_hosts)
     problems = []
     if summary["status"] != ALIVE:
@@ -301,7 +309,7 @@ def wait_for_workers(poll, expect, *, timeout, sleep, check_mode=False, matcher=
         poll_started = time.monotonic()
         doc, error = poll(max(0.0, deadline - poll_started))
         if error is None:
-            summary = summarize(doc)
+            summary = summarize(doc, expect.replaced)
             missing, problems, ready = shortfalls(summary, expect, matcher)
             last_error = None
             if ready:

@@ -70,6 +70,15 @@ options:
     type: list
     elements: str
     default: []
+  replaced:
+    description:
+      - Worker ids that do not count, whatever state the master lists them in.
+      - Give the ids a worker had before its restart, so that only its new registration
+        counts. The master may list the stopped one as C(ALIVE) for a moment.
+    type: list
+    elements: str
+    default: []
+    version_added: 0.2.0
   timeout:
     description:
       - Seconds to wait in all, on a monotonic clock.
@@ -209,6 +218,10 @@ workers:
       description: Memory the worker offers, in MB.
       type: int
       sample: 1024
+    counted:
+      description: Whether the worker counts toward the wait (C(ALIVE) and not in O(replaced)).
+      type: bool
+      sample: true
 missing_hosts:
   description: Hosts of O(hosts) without an ALIVE worker.
   returned: always
@@ -246,6 +259,7 @@ def argument_spec():
         cores=dict(type="int", default=0),
         memory=dict(type="raw", default=0),
         hosts=dict(type="list", elements="str", default=[]),
+        replaced=dict(type="list", elements="str", default=[]),
         timeout=dict(type="int", default=300),
         sleep=dict(type="int", default=2),
         msg=dict(type="str"),
@@ -281,7 +295,13 @@ def check_arguments(params):
         raise ValueError(
             f"timeout ({params['timeout']} s) must not be shorter than sleep ({params['sleep']} s)"
         )
-    return url, Expectation(workers=workers, cores=params["cores"], memory_mb=memory_mb, hosts=hosts)
+    return url, Expectation(
+        workers=workers,
+        cores=params["cores"],
+        memory_mb=memory_mb,
+        hosts=hosts,
+        replaced=params.get("replaced") or [],
+    )
 
 
 def main():

@@ -72,9 +72,9 @@ def test_missing_groups_are_problems_not_errors():
 
 def test_spark_install_removes_releases_link_script_and_staged_archives():
     assert teardown.spark_install_paths(
-        "/opt/spark", "/opt/spark/current", "/etc/profile.d/spark.sh", "/var/tmp"
+        "/opt/spark", "/opt/spark/current", "/etc/profile.d/spark.sh", "/var/tmp", "/opt/spark/previous"
     ) == {
-        "paths": ["/opt/spark/current", "/etc/profile.d/spark.sh"],
+        "paths": ["/opt/spark/current", "/opt/spark/previous", "/etc/profile.d/spark.sh"],
         "patterns": [
             "/opt/spark/spark-*-bin-*",
             "/opt/spark/.unpack-spark-*-bin-*",

@@ -185,6 +185,37 @@ def test_stale_dead_entry_of_a_reregistered_worker_is_not_counted(monkeypatch, c
     assert len(result["workers"]) == 4
 
 
+def worker_id(version, name, address):
+    doc = json.loads(recorded(version, name))
+    return next(w["id"] for w in doc["workers"] if w["host"] == address and w["state"] == "ALIVE")
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_replaced_registration_counts_no_more(monkeypatch, clock, resolver, version):
+    # A rolling upgrade restarts pi3: its old id is given as replaced. The master
+    # still lists that id ALIVE at first; only pi3's new registration makes it whole.
+    old = worker_id(version, "05_three_workers.json", "127.0.0.4")
+    new_doc = json.loads(recorded(version, "05_three_workers.json"))
+    for worker in new_doc["workers"]:
+        if worker["id"] == old:
+            worker["id"] = old.replace("worker-", "worker-new-")
+    answers = [body(version, "05_three_workers.json"), ("body", json.dumps(new_doc).encode())]
+    kind, result, _fetch = run(monkeypatch, clock, answers, hosts=["pi3"], replaced=[old], timeout=30)
+    assert kind is ExitJson
+    assert result["attempts"] == 2
+    assert result["alive_workers"] == 3
+    assert [w["counted"] for w in result["workers"] if w["id"] == old] == []
+
+    # The old registration alone never satisfies the wait, and the message names the host.
+    before = [body(version, "05_three_workers.json")]
+    kind, result, _fetch = run(monkeypatch, clock, before, hosts=["pi3"], replaced=[old], timeout=10)
+    assert kind is FailJson
+    assert result["msg"] == "2 of 1 workers ALIVE after 10 s; missing: pi3"
+    assert result["alive_workers"] == 2
+    assert [w["counted"] for w in result["workers"] if w["id"] == old] == [False]
+    assert result["workers"][0]["state"] == "ALIVE"
+
+
 @pytest.mark.parametrize("version", VERSIONS)
 def test_dead_worker_is_missing(monkeypatch, clock, resolver, version):
     kind, result, _fetch = run(

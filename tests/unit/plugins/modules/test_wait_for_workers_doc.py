@@ -86,7 +86,9 @@ def test_documented_returns_are_what_the_module_returns(doc_json, monkeypatch):
     # main() adds changed and url; msg is common to every module.
     assert returned == set(result) - {"msg"} | {"url"}
     worker_keys = set(doc_json["return"]["workers"]["contains"])
-    assert worker_keys == {"id", "host", "port", "state", "cores", "memory_mb"}
+    summary = spark_master.summarize({"status": "ALIVE", "workers": [{"id": "worker-1", "state": "ALIVE"}]})
+    assert worker_keys == set(summary["workers"][0])
+    assert worker_keys == {"id", "host", "port", "state", "cores", "memory_mb", "counted"}
 
 
 def test_examples_use_only_documented_options():
