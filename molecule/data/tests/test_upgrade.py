@@ -68,9 +68,12 @@ def worker_pid(name):
 
 
 def releases_in_use(name, unit):
-    """The releases whose jars the unit's JVM has open (the kernel names the real paths)."""
+    """The releases whose jars the unit's JVM has open (the kernel names the real paths).
+
+    Read as the daemon's own user: root in the container lacks CAP_SYS_PTRACE, which
+    reading another user's /proc/PID/fd needs."""
     pid = node(name).check_output(f"systemctl show -p MainPID --value {unit}")
-    links = node(name).check_output(f"ls -l /proc/{pid}/fd")
+    links = node(name).check_output(f"runuser -u spark -- ls -l /proc/{pid}/fd")
     return sorted(set(re.findall(r"/opt/spark/spark-([0-9.]+)-bin-hadoop3/jars/", links)))
 
 
