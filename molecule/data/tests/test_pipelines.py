@@ -18,10 +18,9 @@ import time
 import urllib.request
 
 import pytest
-from conftest import EPHEMERAL, PROJECT, node, run_playbook, runner
+from conftest import EPHEMERAL, PROJECT, node, run_playbook, runner, schedule
 from playbook import assert_stopped_in_preflight, executed_tasks
 
-SETUP = pathlib.Path(__file__).parents[1] / "schedule_controller.yml"
 APPS = pathlib.Path(__file__).parents[1] / "apps"
 SITE = PROJECT / "playbooks" / "site.yml"
 DEPLOY = PROJECT / "playbooks" / "spark_app.yml"
@@ -42,13 +41,6 @@ NODES = sorted(runner.get_hosts("spark_cluster"))
 MASTER_ADDRESS = runner.get_variables(CONTROLLER)["ansible_host"]
 HISTORY_PORT = 18080
 EVENTS = "/var/lib/spark/events"
-
-
-def schedule(**extra):
-    """Run schedule_controller.yml with the pipelines; return the json callback's output."""
-    run = run_playbook(SETUP, extra)
-    assert run.rc == 0, json.dumps(run.report)[-3000:] + run.stderr[-2000:]
-    return run.report
 
 
 def on_controller(host, playbook, *args, timeout=900):
