@@ -9,6 +9,7 @@ plain functions, so tests/unit can call them with dicts for groups and hostvars.
 
 from __future__ import annotations
 
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible_collections.picluster.spark.plugins.filter.spark_memory_budget import (
     spark_worker_budget,
     worker_inputs,
@@ -27,6 +28,9 @@ DRIVER_PORT = 40000
 BLOCK_MANAGER_PORT = 40100
 UI_PORT = 4040
 PORT_MAX_RETRIES = 16
+HISTORY_ENABLED = True
+HISTORY_UI_PORT = 18080
+HISTORY_EVENTS_DIR = "/var/lib/spark/events"
 
 _MISSING = object()
 
@@ -46,6 +50,11 @@ def _address(hostvars, host):
     return address
 
 
+def _history_enabled(hostvars, master):
+    """The master's spark_history_enabled (yes/no/true/false as Ansible reads them)."""
+    return bool(master) and boolean(_var(hostvars, master, "spark_history_enabled", HISTORY_ENABLED))
+
+
 def _url_host(address):
     text = str(address)
     return f"[{text}]" if ":" in text else text
@@ -56,7 +65,9 @@ def layout(groups, hostvars):
 
     Returns master ("" without one), workers, address_of {host: address} and nodes
     [{name, address}] for every host of spark_cluster, master_address, master_url
-    (spark://), master_ui (http://) and worker_addresses.
+    (spark://), master_ui (http://) and worker_addresses; history_ui (http://) and
+    events_dir, the history server's (spark_history_ui_port, spark_history_events_dir on
+    the master), both "" when the master's spark_history_enabled is false.
     """
     master = next(iter(groups.get("spark_master") or []), "")
     workers = list(groups.get("spark_workers") or [])
@@ -73,6 +84,8 @@ def layout(groups, hostvars):
     url_host = _url_host(master_address)
     port = _var(hostvars, master, "spark_master_port", MASTER_PORT)
     webui_port = _var(hostvars, master, "spark_master_webui_port", MASTER_WEBUI_PORT)
+    history = _history_enabled(hostvars, master)
+    history_port = _var(hostvars, master, "spark_history_ui_port", HISTORY_UI_PORT)
     return {
         "master": master,
         "workers": workers,
@@ -83,6 +96,10 @@ def layout(groups, hostvars):
         "master_ui": f"http://{url_host}:{webui_port}",
         # A worker outside spark_cluster gets its address by the same rule.
         "worker_addresses": [address_of[w] if w in address_of else _address(hostvars, w) for w in workers],
+        "history_ui": f"http://{url_host}:{history_port}" if history else "",
+        "events_dir": (
+            _var(hostvars, master, "spark_history_events_dir", HISTORY_EVENTS_DIR) if history else ""
+        ),
     }
 
 
@@ -125,7 +142,8 @@ def executor_properties(workers, hostvars):
 def spark_ports(groups, hostvars):
     """The TCP ports Spark listens on, as [{name, port, last}] for a firewall.
 
-    master, master_ui (on the master) and worker, worker_ui (on each worker; one entry per
+    master, master_ui and history_ui (on the master; history_ui while its
+    spark_history_enabled is true) and worker, worker_ui (on each worker; one entry per
     distinct port when workers differ) from the roles' inputs, each a single port: the
     units pass them, and a daemon that drifted to the next port would not be found. Then
     driver, block_manager and ui from the master's spark_install inputs, each from its port
@@ -140,6 +158,9 @@ def spark_ports(groups, hostvars):
             "master_ui": _var(hostvars, master, "spark_master_webui_port", MASTER_WEBUI_PORT),
         }
     )
+    if _history_enabled(hostvars, master):
+        history_port = _var(hostvars, master, "spark_history_ui_port", HISTORY_UI_PORT)
+        ranges += port_ranges({"history_ui": history_port})
     for name, var, default in (
         ("worker", "spark_worker_port", WORKER_PORT),
         ("worker_ui", "spark_worker_webui_port", WORKER_WEBUI_PORT),
@@ -160,7 +181,7 @@ def spark_ports(groups, hostvars):
 
 # Spark's web UIs: a person looks at these from the admin networks; the other ports are
 # between the cluster's nodes alone.
-_UI_PORTS = ("master_ui", "worker_ui", "ui")
+_UI_PORTS = ("master_ui", "history_ui", "worker_ui", "ui")
 NFS_PORT = 2049
 
 
@@ -168,7 +189,8 @@ def firewall_ports(ports, nfs=False):
     """What the firewall opens, from spark_ports' list: {cluster: [...], ui: [...]}.
 
     cluster: Spark's RPC, driver and block manager ports, and NFS 4 (2049) when the share is
-    on; ui: the master's, workers' and applications' web UIs. Each entry {name, port, last}.
+    on; ui: the master's, the history server's, workers' and applications' web UIs. Each
+    entry {name, port, last}.
     """
     split = {"cluster": [], "ui": []}
     for entry in ports:

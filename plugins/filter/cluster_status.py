@@ -218,6 +218,8 @@ def report(answer, layout, expected, hostvars=None):
             "name": layout.get("master", ""),
             "url": layout.get("master_url", ""),
             "ui": layout.get("master_ui", ""),
+            # Past applications; "" when the history server is off. Not read here.
+            "history_ui": layout.get("history_ui", ""),
             "status": status,
             "error": error,
         },
@@ -240,8 +242,8 @@ def table(status):
     """Lines of a table of cluster_status_report's document, for a person to read.
 
     Workers (used/offered cores and memory, Spark version), the ALIVE totals and what the
-    inventory expects, the running applications, the master's state, URL and web UI, and
-    the verdict: complete, or the problems.
+    inventory expects, the running applications, the master's state, URL and web UI, the
+    history server's web UI when it is on, and the verdict: complete, or the problems.
     """
     lines = [_WORKER_ROW % ("WORKER", "ADDRESS", "STATE", "CORES", "MEMORY", "SPARK")]
     for w in status["workers"]:
@@ -291,6 +293,8 @@ def table(status):
         lines.append("no running applications")
     master = status["master"]
     lines.append(f"master {_text(master['status'])} at {_text(master['url'])}; web UI {_text(master['ui'])}")
+    if master.get("history_ui"):
+        lines.append(f"past applications: history server {master['history_ui']}")
     if status["complete"]:
         lines.append("complete: every worker of the inventory is ALIVE with the expected cores and memory")
     else:

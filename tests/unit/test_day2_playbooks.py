@@ -27,12 +27,14 @@ def acting_plays(name):
 
 
 def test_stop_stops_the_workers_before_the_master():
-    assert acting_plays("stop.yml")[:2] == [("spark_workers", ["stop"]), ("spark_master", ["stop"])]
+    # The master's play stops the history server, then the master (test_history_server.py).
+    assert acting_plays("stop.yml")[:2] == [("spark_workers", ["stop"]), ("spark_master", ["stop", "stop"])]
 
 
 def test_start_starts_the_master_then_the_workers_and_waits_for_all_of_them():
     master, workers = acting_plays("start.yml")[:2]
-    assert master == ("spark_master", ["start"])
+    # The master, then the history server (test_history_server.py).
+    assert master == ("spark_master", ["start", "start"])
     assert workers[0] == "spark_workers"
     assert workers[1][0] == "start"
     wait = plays("start.yml")[2]["tasks"][-1]

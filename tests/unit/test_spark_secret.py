@@ -101,7 +101,16 @@ def test_no_secret_without_authentication(tmp_path):
 
 def test_the_ports_for_a_firewall(tmp_path):
     names = [r["name"] for r in _derived(tmp_path, "-e", "picluster_spark_secret=" + "s" * 32)["ports"]]
-    assert names == ["master", "master_ui", "worker", "worker_ui", "driver", "block_manager", "ui"]
+    assert names == [
+        "master",
+        "master_ui",
+        "history_ui",
+        "worker",
+        "worker_ui",
+        "driver",
+        "block_manager",
+        "ui",
+    ]
 
 
 PREFLIGHT = """

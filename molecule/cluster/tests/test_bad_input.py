@@ -150,6 +150,24 @@ def test_security_settings(override, expected):
     assert "tooShort4711" not in json.dumps(run.report) + run.stderr
 
 
+def test_history_server_settings():
+    # Three mistakes in one run: the pre-flight names each, in one message.
+    override = {
+        "spark_history_ui_port": 8080,
+        "spark_history_events_dir": "spark-events",
+        "spark_history_max_age": "two weeks",
+    }
+    run = run_site("-e", json.dumps(override), *FEW)
+    assert_stopped_in_preflight(
+        run,
+        "spark_history_ui_port 8080 is taken by master_ui (8080-8080); pick another;"
+        " spark_history_events_dir 'spark-events' must be an absolute path of letters, digits,"
+        " '.', '_', '-' and '/' (no '..'); spark_history_max_age 'two weeks' must be a positive"
+        " number with a unit",
+    )
+    assert node(MASTER).service("spark-history").is_running
+
+
 def test_switching_wifi_off_on_a_pi_reached_over_wifi():
     # pi2 made to look like a Raspberry Pi whose eth0 is a wireless interface
     # (the probe reads the board's model and /sys/class/net from these paths).

@@ -139,6 +139,38 @@ def test_master_service(master):
     assert not {s for s in sockets if s[1] in (7077, 8080, 6066) and s[0] != ADDRESS[name]}
 
 
+def test_history_service(master):
+    name, host = master
+    service = host.service("spark-history")
+    assert service.is_running and service.is_enabled
+    pid, user = service_pid_user(host, "spark-history")
+    assert user == "spark"
+    cmdline = host.file(f"/proc/{pid}/cmdline").content_string.split("\0")
+    assert "org.apache.spark.deploy.history.HistoryServer" in cmdline
+    assert cmdline[cmdline.index("--properties-file") + 1] == "/etc/spark/spark-history.conf"
+    properties = host.check_output("sudo cat /etc/spark/spark-history.conf").splitlines()
+    assert {
+        "spark.history.fs.logDirectory=file:/var/lib/spark/events",
+        "spark.history.fs.cleaner.enabled=true",
+        "spark.history.fs.cleaner.maxAge=14d",
+        "spark.history.fs.cleaner.maxNum=200",
+    } <= set(properties)
+    # It reads files only: no secret in its file.
+    assert not [line for line in properties if line.startswith("spark.authenticate")], properties
+    events = host.check_output("sudo stat -c '%F %U %G %a' /var/lib/spark/events")
+    assert events == "directory spark spark 3770"
+    # Drivers on the master write event logs there; on the workers, none.
+    defaults = host.check_output(f"sudo cat {SPARK_DIR}/conf/spark-defaults.conf").splitlines()
+    assert {"spark.eventLog.enabled=true", "spark.eventLog.dir=file:/var/lib/spark/events"} <= set(defaults)
+    for other in WORKERS:
+        conf = node(other).check_output(f"sudo cat {SPARK_DIR}/conf/spark-defaults.conf")
+        assert "spark.eventLog" not in conf, other
+    # Its web UI on the cluster address only.
+    sockets = listening(host)
+    assert (ADDRESS[name], 18080) in sockets
+    assert not {s for s in sockets if s[1] == 18080 and s[0] != ADDRESS[name]}
+
+
 def test_worker_service(worker):
     name, host = worker
     service = host.service("spark-worker")
@@ -179,9 +211,9 @@ def test_worker_service(worker):
     assert limits == {"MemoryMax": str(826 * 1024 * 1024), "OOMPolicy": "continue", "OOMScoreAdjust": "500"}
 
 
-@pytest.mark.parametrize("unit", ["spark-master", "spark-worker"])
+@pytest.mark.parametrize("unit", ["spark-master", "spark-history", "spark-worker"])
 def test_units_are_sandboxed_and_restart_on_failure(unit):
-    host = node(MASTER if unit == "spark-master" else WORKERS[0])
+    host = node(WORKERS[0] if unit == "spark-worker" else MASTER)
     props = dict(
         line.split("=", 1)
         for line in host.check_output(

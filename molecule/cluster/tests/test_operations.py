@@ -20,6 +20,9 @@ from playbook import assert_stopped_in_preflight, changed_counts, failed_tasks, 
 # (docs/memory.md), as test_cluster.py has it.
 OFFER_MB = 474
 MASTER_JSON = f"http://{ADDRESS[MASTER]}:8080/json/"
+# The history server runs beside the master; stop and start handle it with the master.
+HISTORY_UNIT = "spark-history"
+HISTORY_PORT = 18080
 ROLES = pathlib.Path(__file__).resolve().parents[3] / "roles"
 SPARK_VERSION = yaml.safe_load((ROLES / "spark_install" / "defaults" / "main.yml").read_text())[
     "spark_install_version"
@@ -66,11 +69,14 @@ def wait_for_the_whole_cluster(timeout=600):
 
 
 def start_what_is_stopped():
-    """Start the master, then every worker, where they are not running (a test's cleanup)."""
+    """Start the master, then every worker, where they are not running (a test's cleanup), and
+    the history server."""
     for name in NODES:
         host = node(name)
         if not host.service(unit(name)).is_running:
             host.check_output(f"sudo systemctl start {unit(name)}")
+    if not node(MASTER).service(HISTORY_UNIT).is_running:
+        node(MASTER).check_output(f"sudo systemctl start {HISTORY_UNIT}")
 
 
 def listening_ports(host):
@@ -134,27 +140,31 @@ def test_stop_then_start_brings_the_cluster_back():
     try:
         stop = run_playbook("stop.yml")
         assert stop.rc == 0, failure_messages(stop.report)
-        assert node_changes(stop) == dict.fromkeys(NODES, 1), stop.report["stats"]
+        # The master's node stops two services: the history server and the master.
+        assert node_changes(stop) == dict(dict.fromkeys(NODES, 1), **{MASTER: 2}), stop.report["stats"]
         for name in NODES:
             host = node(name)
             assert not host.service(unit(name)).is_running, name
             # Stopped, not disabled: the nodes start Spark again at boot.
             assert host.service(unit(name)).is_enabled, name
         master = node(MASTER)
-        assert not {7077, 8080} & listening_ports(master)
+        assert not {7077, 8080, HISTORY_PORT} & listening_ports(master)
+        assert not master.service(HISTORY_UNIT).is_running
+        assert master.service(HISTORY_UNIT).is_enabled
         for name in WORKERS:
             assert not {7078, 8081} & listening_ports(node(name)), name
 
         start = run_playbook("start.yml")
         assert start.rc == 0, failure_messages(start.report)
-        assert node_changes(start) == dict.fromkeys(NODES, 1), start.report["stats"]
+        assert node_changes(start) == dict(dict.fromkeys(NODES, 1), **{MASTER: 2}), start.report["stats"]
         (waited,) = task_results(start.report, "Wait until the master shows the whole cluster").values()
         assert waited["ready"] is True, waited.get("msg")
         assert (waited["alive_workers"], waited["cores"], waited["memory_mb"]) == (4, 16, 4 * OFFER_MB)
         assert waited["missing_hosts"] == []
         for name in NODES:
             assert node(name).service(unit(name)).is_running, name
-        assert {7077, 8080} <= listening_ports(master)
+        # start.yml waited until the history server answered.
+        assert {7077, 8080, HISTORY_PORT} <= listening_ports(master)
 
         again = run_playbook("start.yml")
         assert again.rc == 0, failure_messages(again.report)

@@ -8,10 +8,11 @@ need the running cluster, and after this one no node runs Spark. Three playbook 
 1. a teardown with an extra inventory host outside the cluster's groups stops in
    its first play, changes nothing, and the master still runs;
 2. the teardown proper: on every node no spark-* unit, no Spark JVM, nothing on
-   7077/8080/7078/8081, no data sync timer, nothing under the install root (on pi4
-   /opt/spark is a tmpfs mount point: it stays, empty), no /etc/spark or profile
-   script, no cluster block in /etc/hosts; the datasets, the hostname's resolution
-   and the Spark account stay;
+   7077/8080/7078/8081 or the history server's 18080, no data sync timer, nothing
+   under the install root (on pi4 /opt/spark is a tmpfs mount point: it stays,
+   empty), no /etc/spark or profile script, no cluster block in /etc/hosts; the
+   datasets, the history server's event logs, the hostname's resolution and the
+   Spark account stay;
 3. the same teardown again: every host reports changed == 0.
 
 picluster_teardown_schedule=false: the schedule's play runs on the controller, the
@@ -27,8 +28,9 @@ from playbook import assert_stopped_in_preflight, changed_counts, failure_messag
 TEARDOWN = PROJECT / "playbooks" / "teardown.yml"
 CHECK_PLAY = "Check the inventory before anything is removed"
 ARGS = ["--extra-vars", json.dumps({"picluster_teardown_schedule": False})]
-SPARK_PORTS = {7077, 8080, 7078, 8081}
+SPARK_PORTS = {7077, 8080, 7078, 8081, 18080}
 DATASET = "/data/sample"
+EVENTS = "/var/lib/spark/events"
 
 
 def teardown(*inventories):
@@ -114,6 +116,20 @@ def test_the_applications_code_is_gone_and_the_run_history_stays(name):
         # test_pipeline's run is still on record: the history tells why past runs failed.
         last = json.loads(host.check_output("sudo tail -n 1 /var/lib/picluster/runs.jsonl"))
         assert last["application"] == "sample-lines", last
+
+
+@pytest.mark.usefixtures("torn_down")
+def test_the_history_servers_event_logs_stay_on_the_master():
+    host = node(MASTER)
+    assert not host.file("/etc/spark/spark-history.conf").exists
+    events = host.check_output(f"sudo stat -c '%F %U %G %a' {EVENTS}")
+    assert events == "directory spark spark 3770", events
+    # test_pipeline's run, among others, wrote its event log there.
+    logs = host.check_output(f"sudo find {EVENTS} -maxdepth 1 -name 'app-*'").split()
+    assert logs, f"no event log left in {EVENTS}"
+    for name in NODES:
+        if name != MASTER:
+            assert not node(name).file(EVENTS).exists, name
 
 
 @pytest.mark.usefixtures("torn_down")

@@ -1,7 +1,8 @@
-"""What both data test files share: the scenario's paths, the nodes, and one way
+"""What the data test files share: the scenario's paths, the nodes, and one way
 to run a playbook against them with Ansible's JSON report on stdout
 (tests/helpers/playbook.py)."""
 
+import json
 import os
 import pathlib
 import sys
@@ -40,3 +41,14 @@ def playbook_command(path, extra_vars=None):
 def run_playbook(path, extra_vars=None, timeout=1200):
     """Run a playbook on the scenario's nodes; return a playbook.Run."""
     return playbook.run(playbook_command(path, extra_vars), ansible_env(), timeout=timeout)
+
+
+SCHEDULE_CONTROLLER = pathlib.Path(__file__).parents[1] / "schedule_controller.yml"
+
+
+def schedule(**extra):
+    """Run schedule_controller.yml (the master as a controller with systemd timers);
+    return the json callback's output."""
+    run = run_playbook(SCHEDULE_CONTROLLER, extra)
+    assert run.rc == 0, json.dumps(run.report)[-3000:] + run.stderr[-2000:]
+    return run.report

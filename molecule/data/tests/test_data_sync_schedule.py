@@ -4,13 +4,11 @@ runs never overlap, cron takes over where asked, and state=absent removes it all
 """
 
 import json
-import pathlib
 import time
 
 import pytest
-from conftest import node, run_playbook, runner
+from conftest import node, runner, schedule
 
-SETUP = pathlib.Path(__file__).parents[1] / "schedule_controller.yml"
 NAME = "picluster-data-sync"
 # Files the scheduled runs must (or must not) carry; fresh names, so reruns prove it again.
 STAMP = time.strftime("%Y%m%d%H%M%S")
@@ -19,13 +17,6 @@ THIRD = f"third-{STAMP}.csv"
 
 CONTROLLER = runner.get_hosts("spark_master")[0]
 WORKERS = sorted(runner.get_hosts("spark_workers"))
-
-
-def schedule(**extra):
-    """Run schedule_controller.yml; return the json callback's output."""
-    run = run_playbook(SETUP, extra)
-    assert run.rc == 0, json.dumps(run.report)[-3000:] + run.stderr[-2000:]
-    return run.report
 
 
 @pytest.fixture(scope="module")

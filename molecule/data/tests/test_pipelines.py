@@ -1,9 +1,10 @@
 """Scheduled pipelines on a controller with systemd (the master container plays the NUC):
 spark_app deploys a PySpark application to the same path on every node, starting a
-pipeline unit once runs resync -> job -> record, a changed dataset changes the answer,
-a failing job and one past its time limit are recorded as such, a run that finds the
-lock taken skips its turn, a second deploy changes nothing, absent removes units and
-code and keeps the history. Bad input to site.yml stops before any node changes.
+pipeline unit once runs resync -> job -> record, the history server lists that run's
+application (and listens on the master's cluster address only), a changed dataset
+changes the answer, a failing job and one past its time limit are recorded as such, a
+run that finds the lock taken skips its turn, a second deploy changes nothing, absent
+removes units and code and keeps the history. Bad input to site.yml stops before any node changes.
 
 In file order: each test builds on the runs before it.
 """
@@ -14,12 +15,12 @@ import pathlib
 import re
 import subprocess
 import time
+import urllib.request
 
 import pytest
-from conftest import EPHEMERAL, PROJECT, node, run_playbook, runner
+from conftest import EPHEMERAL, PROJECT, node, run_playbook, runner, schedule
 from playbook import assert_stopped_in_preflight, executed_tasks
 
-SETUP = pathlib.Path(__file__).parents[1] / "schedule_controller.yml"
 APPS = pathlib.Path(__file__).parents[1] / "apps"
 SITE = PROJECT / "playbooks" / "site.yml"
 DEPLOY = PROJECT / "playbooks" / "spark_app.yml"
@@ -36,13 +37,10 @@ STAMP = time.strftime("%Y%m%d%H%M%S")
 
 CONTROLLER = runner.get_hosts("spark_master")[0]
 NODES = sorted(runner.get_hosts("spark_cluster"))
-
-
-def schedule(**extra):
-    """Run schedule_controller.yml with the pipelines; return the json callback's output."""
-    run = run_playbook(SETUP, extra)
-    assert run.rc == 0, json.dumps(run.report)[-3000:] + run.stderr[-2000:]
-    return run.report
+# The master's cluster address; the history server's UI and REST API listen there.
+MASTER_ADDRESS = runner.get_variables(CONTROLLER)["ansible_host"]
+HISTORY_PORT = 18080
+EVENTS = "/var/lib/spark/events"
 
 
 def on_controller(host, playbook, *args, timeout=900):
@@ -148,6 +146,42 @@ def test_one_start_resyncs_runs_and_records_the_job(controller):
         assert node(name).file(f"/data/words/one-{STAMP}.csv").content_string == "5,x\n", name
     history_file = controller.file(HISTORY)
     assert (history_file.user, history_file.group, history_file.mode) == ("root", "spark", 0o640)
+
+
+def history_applications():
+    """The history server's application list, read from this machine (an admin network)."""
+    url = f"http://{MASTER_ADDRESS}:{HISTORY_PORT}/api/v1/applications"
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        return json.load(answer)
+
+
+def test_the_history_server_lists_the_runs_application(controller):
+    # The run of the test above: submitted from the master as the spark account.
+    record = history(controller)[-1]
+    assert (record["application"], record["state"]) == ("sum", "succeeded"), record
+    app_id = record["app_id"]
+    # The finished log is named after the application (Spark 4 adds the codec, .zstd).
+    (path,) = controller.check_output(f"find {EVENTS} -maxdepth 1 -name '{app_id}*'").split()
+    assert not path.endswith(".inprogress"), path
+    log = controller.file(path)
+    assert (log.user, log.group) == ("spark", "spark")
+    # The server rescans every 10 s: wait up to 60 s for the finished application.
+    deadline = time.monotonic() + 60
+    listed = {}
+    while time.monotonic() < deadline:
+        listed = {app["id"]: app for app in history_applications()}
+        if app_id in listed and listed[app_id]["attempts"][-1]["completed"]:
+            break
+        time.sleep(3)
+    assert app_id in listed, sorted(listed)
+    assert listed[app_id]["attempts"][-1]["completed"] is True, listed[app_id]
+
+
+def test_the_history_server_listens_on_the_cluster_address_only(controller):
+    sockets = controller.check_output(f"ss -Hltn 'sport = :{HISTORY_PORT}'").splitlines()
+    addresses = {line.split()[3].rpartition(":")[0] for line in sockets}
+    assert addresses == {MASTER_ADDRESS}, sockets
+    assert controller.check_output("systemctl show -P User spark-history") == "spark"
 
 
 def test_a_changed_dataset_changes_the_next_runs_answer(controller):

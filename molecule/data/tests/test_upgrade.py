@@ -9,6 +9,7 @@ In file order: each test builds on the one before it.
 """
 
 import json
+import re
 import time
 import urllib.request
 
@@ -64,6 +65,16 @@ def alive_workers():
 
 def worker_pid(name):
     return node(name).check_output("systemctl show -p MainPID --value spark-worker")
+
+
+def releases_in_use(name, unit):
+    """The releases whose jars the unit's JVM has open (the kernel names the real paths).
+
+    Read as the daemon's own user: root in the container lacks CAP_SYS_PTRACE, which
+    reading another user's /proc/PID/fd needs."""
+    pid = node(name).check_output(f"systemctl show -p MainPID --value {unit}")
+    links = node(name).check_output(f"runuser -u spark -- ls -l /proc/{pid}/fd")
+    return sorted(set(re.findall(r"/opt/spark/spark-([0-9.]+)-bin-hadoop3/jars/", links)))
 
 
 def spark_versions_since(name, unit, since):
@@ -170,6 +181,9 @@ def test_the_rerun_brings_every_node_to_the_new_release(since):
     assert sorted(alive_workers()) == sorted(ADDRESS.values())
     for name in WORKERS:
         assert spark_versions_since(name, "spark-worker", since)[-1] == NEW, name
+        assert releases_in_use(name, "spark-worker") == [NEW], name
+    assert releases_in_use(MASTER, "spark-master") == [NEW]
+    assert releases_in_use(MASTER, "spark-history") == [NEW]
     # Nodes already on the new release are not restarted by the rerun.
     unpacked = {host for _, task, host, _ in executed_tasks(run.report) if task == UNPACK}
     assert unpacked == {"data-pi2"}
@@ -191,6 +205,12 @@ def test_the_same_playbook_with_the_old_version_rolls_back():
     for name in WORKERS:
         assert spark_versions_since(name, "spark-worker", rollback_started) == [OLD], name
     assert spark_versions_since(MASTER, "spark-master", rollback_started) == [OLD]
+    for name, unit in [
+        (MASTER, "spark-master"),
+        (MASTER, "spark-history"),
+        *((w, "spark-worker") for w in WORKERS),
+    ]:
+        assert releases_in_use(name, unit) == [OLD], (name, unit)
 
     # A second run finds every node on the release asked for: it changes and restarts nothing.
     pids = {name: worker_pid(name) for name in WORKERS}

@@ -140,3 +140,53 @@ def test_worker_properties_file_and_unit(tmp_path, authenticate):
     assert SECRET not in unit
     assert "SPARK_WORKER_OPTS" not in unit
     assert "--properties-file /etc/spark/spark-worker.conf spark://10.0.0.1:7077" in unit
+
+
+def test_spark_defaults_write_event_logs_only_when_given_a_directory(tmp_path):
+    (with_dir,) = render(
+        tmp_path,
+        "spark_install",
+        ["spark-defaults.conf.j2"],
+        spark_install_event_log_dir="/var/lib/spark/events",
+    )
+    props = load_properties(with_dir)
+    assert props["spark.eventLog.enabled"] == "true"
+    assert props["spark.eventLog.dir"] == "file:/var/lib/spark/events"
+    (without,) = render(tmp_path, "spark_install", ["spark-defaults.conf.j2"])
+    assert not [name for name in load_properties(without) if name.startswith("spark.eventLog")]
+
+
+def test_history_properties_file_and_unit(tmp_path):
+    conf, unit = render(
+        tmp_path,
+        "spark_history",
+        ["spark-history.conf.j2", "spark-history.service.j2"],
+        spark_history_bind_address="10.0.0.1",
+        spark_history_max_age="7d",
+        spark_history_properties={"spark.history.retainedApplications": 10, "spark.odd": ODD},
+        # What the other roles' inputs hold: none of it may reach the history server's files.
+        spark_master_auth_secret=SECRET,
+        spark_install_auth_secret=SECRET,
+    )
+    assert load_properties(conf) == {
+        "spark.history.fs.logDirectory": "file:/var/lib/spark/events",
+        "spark.history.ui.port": "18080",
+        "spark.history.fs.update.interval": "10s",
+        "spark.history.fs.cleaner.enabled": "true",
+        "spark.history.fs.cleaner.maxAge": "7d",
+        "spark.history.fs.cleaner.maxNum": "200",
+        "spark.history.retainedApplications": "10",
+        "spark.odd": ODD,
+    }
+    assert SECRET not in conf + unit
+    lines = unit.splitlines()
+    assert "User=spark" in lines
+    # The web UI binds to SPARK_LOCAL_IP: the cluster address, not every interface.
+    assert "Environment=SPARK_LOCAL_IP=10.0.0.1" in lines
+    assert "Environment=SPARK_DAEMON_MEMORY=256m" in lines
+    assert (
+        "ExecStart=/opt/spark/current/bin/spark-class org.apache.spark.deploy.history.HistoryServer"
+        " --properties-file /etc/spark/spark-history.conf" in lines
+    )
+    assert "ReadWritePaths=/var/lib/spark/events" in lines
+    assert "SPARK_HISTORY_OPTS" not in unit

@@ -44,6 +44,8 @@ def test_layout_of_the_example_inventory():
         "master_url": "spark://192.168.1.10:7077",
         "master_ui": "http://192.168.1.10:8080",
         "worker_addresses": ["192.168.1.11", "192.168.1.12"],
+        "history_ui": "http://192.168.1.10:18080",
+        "events_dir": "/var/lib/spark/events",
     }
 
 
@@ -187,6 +189,7 @@ def test_spark_ports_with_the_roles_defaults():
     assert cluster.spark_ports(GROUPS, HOSTVARS) == [
         {"name": "master", "port": 7077, "last": 7077},
         {"name": "master_ui", "port": 8080, "last": 8080},
+        {"name": "history_ui", "port": 18080, "last": 18080},
         {"name": "worker", "port": 7078, "last": 7078},
         {"name": "worker_ui", "port": 8081, "last": 8081},
         {"name": "driver", "port": 40000, "last": 40016},
@@ -204,6 +207,7 @@ def test_spark_ports_follow_the_inventory():
             "spark_install_block_manager_port": 42000,
             "spark_install_ui_port": 4500,
             "spark_install_port_max_retries": 4,
+            "spark_history_ui_port": "18100",
         },
         "pi1": {"spark_worker_port": 7100, "spark_worker_webui_port": 8100},
         "pi2": {"spark_worker_port": 7101},
@@ -212,6 +216,7 @@ def test_spark_ports_follow_the_inventory():
     assert ports == {
         ("master", 7000, 7000),
         ("master_ui", 8000, 8000),
+        ("history_ui", 18100, 18100),
         # Workers that differ: one entry per port.
         ("worker", 7100, 7100),
         ("worker", 7101, 7101),
@@ -236,9 +241,47 @@ def test_firewall_ports_keep_the_uis_apart_and_add_nfs_when_the_share_is_on():
     assert split["cluster"][-1] == {"name": "nfs", "port": 2049, "last": 2049}
     assert split["ui"] == [
         {"name": "master_ui", "port": 8080, "last": 8080},
+        {"name": "history_ui", "port": 18080, "last": 18080},
         {"name": "worker_ui", "port": 8081, "last": 8081},
         {"name": "ui", "port": 4040, "last": 4056},
     ]
     assert "nfs" not in [entry["name"] for entry in cluster.firewall_ports(ports)["cluster"]]
     # The input list is left as it was.
     assert ports == cluster.spark_ports(GROUPS, HOSTVARS)
+
+
+@pytest.mark.parametrize("switch", [False, "false", "no"])
+def test_without_the_history_server_no_port_url_or_events_dir(switch):
+    hostvars = dict(HOSTVARS, nuc={"ansible_host": "192.168.1.10", "spark_history_enabled": switch})
+    names = [r["name"] for r in cluster.spark_ports(GROUPS, hostvars)]
+    assert "history_ui" not in names
+    assert "master_ui" in names
+    ui = cluster.firewall_ports(cluster.spark_ports(GROUPS, hostvars))["ui"]
+    assert [r["name"] for r in ui] == ["master_ui", "worker_ui", "ui"]
+    view = cluster.layout(GROUPS, hostvars)
+    assert (view["history_ui"], view["events_dir"]) == ("", "")
+
+
+def test_the_history_servers_port_and_events_dir_come_from_the_master():
+    hostvars = dict(
+        HOSTVARS,
+        nuc={
+            "picluster_address": "fd00::10",
+            "spark_history_enabled": "yes",
+            "spark_history_ui_port": 18200,
+            "spark_history_events_dir": "/srv/spark-events",
+        },
+        # A worker's own value is not the history server's.
+        pi1={"ansible_host": "192.168.1.11", "spark_history_ui_port": 19000, "spark_history_enabled": False},
+    )
+    view = cluster.layout(GROUPS, hostvars)
+    assert (view["history_ui"], view["events_dir"]) == ("http://[fd00::10]:18200", "/srv/spark-events")
+    ports = cluster.spark_ports(GROUPS, hostvars)
+    history = [r for r in ports if r["name"] == "history_ui"]
+    assert history == [{"name": "history_ui", "port": 18200, "last": 18200}]
+
+
+def test_an_unreadable_history_switch_fails():
+    hostvars = dict(HOSTVARS, nuc={"spark_history_enabled": "perhaps"})
+    with pytest.raises(TypeError, match="perhaps"):
+        cluster.layout(GROUPS, hostvars)

@@ -75,6 +75,7 @@ def test_a_whole_cluster_is_complete(version):
         "name": "nuc",
         "url": "spark://127.0.0.1:7077",
         "ui": "http://127.0.0.1:8080",
+        "history_ui": "",
         "status": "ALIVE",
         "error": None,
     }
@@ -281,6 +282,17 @@ def test_table_of_a_whole_cluster():
         "",
         "no running applications",
         "master ALIVE at spark://127.0.0.1:7077; web UI http://127.0.0.1:8080",
+        "complete: every worker of the inventory is ALIVE with the expected cores and memory",
+    ]
+
+
+def test_table_names_the_history_server_before_the_verdict():
+    layout = dict(LAYOUT, history_ui="http://127.0.0.1:18080")
+    status = cluster_status.report(answer("3.5.9", "05_three_workers.json"), layout, EXPECTED, hostvars())
+    assert status["master"]["history_ui"] == "http://127.0.0.1:18080"
+    assert cluster_status.table(status)[-3:] == [
+        "master ALIVE at spark://127.0.0.1:7077; web UI http://127.0.0.1:8080",
+        "past applications: history server http://127.0.0.1:18080",
         "complete: every worker of the inventory is ALIVE with the expected cores and memory",
     ]
 
