@@ -14,6 +14,7 @@ import ipaddress
 import re
 
 from ansible_collections.picluster.spark.plugins.module_utils.network import ssh_connection_ends
+from ansible_collections.picluster.spark.plugins.module_utils.whole_number import whole_number
 
 # A port's name goes into an nft comment: plain words only, nothing to quote.
 _PORT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
@@ -69,11 +70,8 @@ def _port(value):
 
     Digits as text ("7077", from a template) are read as the number.
     """
-    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,5}", value):
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        return None
-    return value if 1 <= value <= 65535 else None
+    value = whole_number(value, digits=5)
+    return value if value is not None and 1 <= value <= 65535 else None
 
 
 def _ports(entries, label, problems):

@@ -12,6 +12,7 @@ import ipaddress
 import re
 
 from ansible_collections.picluster.spark.plugins.module_utils.system_paths import SYSTEM_DIRS, system_tree_of
+from ansible_collections.picluster.spark.plugins.module_utils.whole_number import whole_number
 
 # A path that goes into a unit, a properties file and a file: URI as it is:
 # nothing to quote or escape.
@@ -21,18 +22,6 @@ _PATH = re.compile(r"/[A-Za-z0-9._/-]+")
 _DURATION = re.compile(r"([0-9]+)(ms|s|m|min|h|d)")
 # A service that runs as the Spark account cannot bind below 1024.
 _PORT_MIN = 1024
-
-
-def _whole(value):
-    """``value`` as a whole number, or None (booleans and words are refused).
-
-    Digits as text ("18080", from a template) are read as the number.
-    """
-    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,9}", value):
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        return None
-    return value
 
 
 def _duration(value):
@@ -85,7 +74,7 @@ def history_problems(inputs):
     other Spark services use on the same node; the UI port must be outside them).
     """
     problems = []
-    port = _whole(inputs.get("ui_port"))
+    port = whole_number(inputs.get("ui_port"))
     if port is None or not _PORT_MIN <= port <= 65535:
         problems.append(
             f"spark_history_ui_port {inputs.get('ui_port')!r} must be a port within {_PORT_MIN}-65535 "
@@ -93,7 +82,7 @@ def history_problems(inputs):
         )
     else:
         for taken in inputs.get("taken_ports") or []:
-            first, last = _whole(taken.get("port")), _whole(taken.get("last", taken.get("port")))
+            first, last = whole_number(taken.get("port")), whole_number(taken.get("last", taken.get("port")))
             if first is not None and last is not None and first <= port <= last:
                 problems.append(
                     f"spark_history_ui_port {port} is taken by {taken.get('name')} ({first}-{last}); "
@@ -107,7 +96,7 @@ def history_problems(inputs):
                 f"spark_history_{name} {value!r} must be a positive number with a unit: "
                 "ms, s, m or min, h, d (14d, 10s)"
             )
-    max_num = _whole(inputs.get("max_num"))
+    max_num = whole_number(inputs.get("max_num"))
     if max_num is None or max_num < 1:
         problems.append(f"spark_history_max_num {inputs.get('max_num')!r} must be a whole number, 1 or more")
     problems += _bind_problems(inputs.get("bind_address"))

@@ -15,6 +15,7 @@ import posixpath
 from collections.abc import Mapping
 
 from ansible_collections.picluster.spark.plugins.filter.cluster_status import spark_version
+from ansible_collections.picluster.spark.plugins.module_utils.whole_number import whole_number
 
 # spark_install unpacks spark-<version>-bin-<hadoop> under its root.
 RELEASE_PATTERN = "spark-*-bin-*"
@@ -27,10 +28,9 @@ def batch_problems(batch, workers):
     range, before any node changes.
     """
     count = len(workers) if isinstance(workers, (list, tuple)) else int(workers)
-    text = str(batch).strip()
-    if isinstance(batch, bool) or not text.isdigit():
+    value = whole_number(batch.strip() if isinstance(batch, str) else batch, digits=18)
+    if value is None or value < 0:
         return [f"picluster_upgrade_batch must be a whole number of workers from 1 to {count}, got '{batch}'"]
-    value = int(text)
     if value < 1:
         return [
             f"picluster_upgrade_batch is {value}: at least one worker must restart at a time (1 to {count})"
