@@ -5,21 +5,35 @@
 A trip line is `id,YYYY-MM-DD HH:MM,distance,fare` (distance with one decimal,
 fare with two), the shape of the taxi data of the original 4-Pi setup
 (docs/original-setup.md). The grouping job (playbooks/files/group_trips.py)
-groups trips by pickup hour; `stats` computes the same answer on the controller
-by streaming the files once, in exact decimals, so a result that is off by one
-trip or one cent is caught. Plain Python: bed/sample-data.sh, the lookup
+groups trips by pickup hour (24 groups: its memory does not grow with the data)
+or by trip number (a group per number: its memory grows with the data, so on
+small boards it must spill); `stats` and `stats_by_trip` compute the same
+answers on the controller by streaming the files once, in exact decimals, so a
+result that is off by one trip or one cent is caught. Plain Python: bed/sample-data.sh, the lookup
 picluster.spark.trip_stats and the unit tests all use it.
 """
 
 from __future__ import annotations
 
+import heapq
 import os
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 # The aggregates the job returns per pickup hour, and how each is compared.
 EXACT_FIELDS = ("trips", "fare_total", "fare_min", "fare_max", "distance_total", "days")
 # Spark's avg of a decimal(6,1) keeps 5 decimals (rounded); the exact mean is compared to that.
 MEAN_TOLERANCE = Decimal("0.00001")
+# The by-trip job reduces its groups to these totals (each a sum over the groups).
+TRIP_TOTAL_FIELDS = (
+    "groups",
+    "trips",
+    "fare_total",
+    "fare_min_total",
+    "fare_max_total",
+    "distance_total",
+    "distance_mean_total",
+    "days_total",
+)
 
 
 def trip_line(number, month, year=2026):
@@ -118,16 +132,83 @@ def stats(lines):
     }
 
 
-def stats_of_paths(paths):
-    """`stats` over every data file under the paths, streamed line by line."""
+class TripOrderError(ValueError):
+    """A file the by-trip answer cannot stream: its trip numbers fall somewhere."""
 
-    def lines():
-        for path in paths:
-            for name in data_files(path):
-                with open(name, encoding="utf-8") as handle:
-                    yield from handle
 
-    return stats(lines())
+def _numbered(name, lines):
+    """(trip number, hour, day, distance, fare) of each line, checking the numbers never fall."""
+    last = None
+    for line in lines:
+        if not line.strip():
+            continue
+        number = int(line.split(",", 1)[0])
+        if last is not None and number < last:
+            raise TripOrderError(
+                f"{name}: trip {number} comes after trip {last}; the by-trip answer reads each file "
+                "in trip-number order, as plugins/module_utils/trips.py writes them"
+            )
+        last = number
+        yield (number, *_parse(line))
+
+
+def stats_by_trip(files):
+    """The by-trip grouping reduced to totals: the number of groups (trip numbers) and, summed
+    over the groups, trips, fare total, fare minimum, fare maximum, distance total, mean
+    distance (each rounded to Spark's 5 decimals, half up) and distinct days.
+
+    files: (name, iterable of lines) pairs, each in trip-number order (as `write_trips` writes
+    them). Memory does not grow with the data: the files are merged by trip number, so one
+    group is held at a time.
+    """
+    totals = dict.fromkeys(TRIP_TOTAL_FIELDS, 0)
+    for key in TRIP_TOTAL_FIELDS[2:7]:
+        totals[key] = Decimal(0)
+    merged = heapq.merge(*(_numbered(name, lines) for name, lines in files), key=lambda trip: trip[0])
+    group = None
+
+    def close(group):
+        trips, fares, fare_min, fare_max, distance, days = group[1:]
+        totals["groups"] += 1
+        totals["trips"] += trips
+        totals["fare_total"] += fares
+        totals["fare_min_total"] += fare_min
+        totals["fare_max_total"] += fare_max
+        totals["distance_total"] += distance
+        totals["distance_mean_total"] += (distance / trips).quantize(MEAN_TOLERANCE, rounding=ROUND_HALF_UP)
+        totals["days_total"] += len(days)
+
+    for number, _hour, day, distance, fare in merged:
+        if group is None or group[0] != number:
+            if group is not None:
+                close(group)
+            group = [number, 0, Decimal(0), fare, fare, Decimal(0), set()]
+        group[1] += 1
+        group[2] += fare
+        group[3] = min(group[3], fare)
+        group[4] = max(group[4], fare)
+        group[5] += distance
+        group[6].add(day)
+    if group is not None:
+        close(group)
+    counts = ("groups", "trips", "days_total")
+    return {key: (value if key in counts else str(value)) for key, value in totals.items()}
+
+
+def stats_of_paths(paths, by="hour"):
+    """`stats` (by="hour") or `stats_by_trip` (by="trip") over every data file under the
+    paths, streamed line by line."""
+    names = [name for path in paths for name in data_files(path)]
+
+    def lines(name):
+        with open(name, encoding="utf-8") as handle:
+            yield from handle
+
+    if by == "trip":
+        return stats_by_trip([(name, lines(name)) for name in names])
+    if by != "hour":
+        raise ValueError(f"group by 'hour' or 'trip', not {by!r}")
+    return stats(line for name in names for line in lines(name))
 
 
 def _same(field, want, got):
@@ -138,12 +219,32 @@ def _same(field, want, got):
     return Decimal(want) == Decimal(got)
 
 
+def trip_problems(expected, rows):
+    """What the by-trip job's totals get wrong against `stats_by_trip`, one message each."""
+    if len(rows) != 1:
+        return [f"the by-trip job printed {len(rows)} rows of totals, expected 1"]
+    (row,) = rows
+    messages = []
+    for field in TRIP_TOTAL_FIELDS:
+        want, got = expected[field], row.get(field)
+        if field in ("groups", "trips", "days_total"):
+            same = got is not None and int(want) == int(got)
+        else:
+            same = got is not None and Decimal(want) == Decimal(got)
+        if not same:
+            messages.append(f"{field} {got}, expected {want}")
+    return messages
+
+
 def problems(expected, rows):
     """What the job's rows get wrong against the exact answer, one message each.
 
     rows: the job's per-hour dicts (with `hour`); expected: `stats` output,
-    keyed by hour (int or str, as JSON gives it back).
+    keyed by hour (int or str, as JSON gives it back). By-trip totals
+    (`stats_by_trip`, with `groups`) go to `trip_problems`.
     """
+    if "groups" in expected:
+        return trip_problems(expected, rows)
     expected = {int(hour): values for hour, values in expected.items()}
     found = {}
     messages = []

@@ -46,3 +46,20 @@ def test_table_has_a_header_and_one_line_per_hour_in_hour_order():
         f"{float(first['distance_mean']):.3f}",
         str(first["days"]),
     ]
+
+
+def test_the_by_trip_totals_are_checked_and_shown_as_one_line():
+    expected = trips.stats_by_trip([("m1", [trips.trip_line(n, 1) for n in range(1, 11)])])
+    assert trips_filter.group_trips_problems([expected], expected) == []
+    assert trips_filter.group_trips_problems([dict(expected, trips=9)], expected) == ["trips 9, expected 10"]
+    lines = trips_filter.group_trips_table([expected])
+    assert lines[0].split()[:2] == ["groups", "trips"]
+    assert lines[1].split() == [
+        "10",
+        "10",
+        expected["fare_total"],
+        expected["fare_min_total"],
+        expected["fare_max_total"],
+        expected["distance_total"],
+        "10",
+    ]

@@ -26,3 +26,24 @@ def test_a_file_that_is_no_trip_csv_is_named(tmp_path):
     (tmp_path / "x.csv").write_text("hello\n")
     with pytest.raises(AnsibleLookupError, match="not a trip CSV"):
         LookupModule().run([str(tmp_path)], variables={})
+
+
+def test_by_trip_returns_the_totals_over_the_groups(tmp_path):
+    (tmp_path / "m1.csv").write_text("".join(trips.trip_line(n, 1) for n in range(1, 6)))
+    (tmp_path / "m2.csv").write_text("".join(trips.trip_line(n, 2) for n in range(1, 4)))
+    (result,) = LookupModule().run([str(tmp_path)], variables={}, by="trip")
+    assert (result["groups"], result["trips"], result["days_total"]) == (5, 8, 8)
+    assert result == trips.stats_of_paths([str(tmp_path)], by="trip")
+
+
+def test_by_trip_names_a_file_out_of_order(tmp_path):
+    (tmp_path / "m1.csv").write_text(trips.trip_line(2, 1) + trips.trip_line(1, 1))
+    with pytest.raises(AnsibleLookupError, match=r"^trip_stats: .*m1.csv: trip 1 comes after trip 2"):
+        LookupModule().run([str(tmp_path)], variables={}, by="trip")
+
+
+def test_an_unknown_grouping_or_option_is_refused(tmp_path):
+    with pytest.raises(AnsibleLookupError, match="by=hour or by=trip \\(got by='day'\\)"):
+        LookupModule().run([str(tmp_path)], variables={}, by="day")
+    with pytest.raises(AnsibleLookupError, match="got by='hour', fast"):
+        LookupModule().run([str(tmp_path)], variables={}, fast=True)

@@ -3,7 +3,7 @@
 import io
 import pathlib
 import subprocess
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from ansible_collections.picluster.spark.plugins.module_utils import trips
@@ -147,3 +147,94 @@ def test_a_row_without_an_aggregate_is_named():
     rows = _rows(EXPECTED)
     del rows[0]["days"]
     assert trips.problems(EXPECTED, rows) == [f"hour 0: days None, expected {EXPECTED[0]['days']}"]
+
+
+# The by-trip grouping: a group per trip number, reduced to totals over the groups.
+def _by_trip_by_hand(lines):
+    """The same totals from a dict of every group: what stats_by_trip must give without one."""
+    groups = {}
+    for line in lines:
+        number, pickup, distance, fare = line.rstrip("\n").split(",")
+        group = groups.setdefault(int(number), [])
+        group.append((pickup[:10], Decimal(distance), Decimal(fare)))
+    totals = {
+        "groups": len(groups),
+        "trips": sum(len(g) for g in groups.values()),
+        "fare_total": sum(f for g in groups.values() for _, _, f in g),
+        "fare_min_total": sum(min(f for _, _, f in g) for g in groups.values()),
+        "fare_max_total": sum(max(f for _, _, f in g) for g in groups.values()),
+        "distance_total": sum(d for g in groups.values() for _, d, _ in g),
+        "distance_mean_total": sum(
+            (sum(d for _, d, _ in g) / len(g)).quantize(Decimal("0.00001"), rounding=ROUND_HALF_UP)
+            for g in groups.values()
+        ),
+        "days_total": sum(len({day for day, _, _ in g}) for g in groups.values()),
+    }
+    return {k: (v if k in ("groups", "trips", "days_total") else str(v)) for k, v in totals.items()}
+
+
+def _month(rows, month):
+    return [trips.trip_line(n, month) for n in range(1, rows + 1)]
+
+
+def test_stats_by_trip_match_a_dict_of_every_group():
+    # Three months of different lengths: trips 1-3 are in all three, 4 in two, 5-7 in one.
+    files = [("m1", _month(7, 1)), ("m2", _month(3, 2)), ("m3", _month(4, 3))]
+    got = trips.stats_by_trip(files)
+    want = _by_trip_by_hand([line for _, lines in files for line in lines])
+    assert got == want
+    assert (got["groups"], got["trips"], got["days_total"]) == (7, 14, 14)
+
+
+def test_stats_by_trip_by_hand_for_two_trips():
+    # Trip 1 in months 1 and 2 (fare 3.13, distance 3.7 each), trip 2 in month 1 (3.26, 7.4).
+    got = trips.stats_by_trip([("a", _month(2, 1)), ("b", _month(1, 2))])
+    assert got == {
+        "groups": 2,
+        "trips": 3,
+        "fare_total": "9.52",
+        "fare_min_total": "6.39",
+        "fare_max_total": "6.39",
+        "distance_total": "14.8",
+        "distance_mean_total": "11.10000",
+        "days_total": 3,
+    }
+
+
+def test_a_repeated_number_in_one_file_is_one_group():
+    lines = [trips.trip_line(1, 1), trips.trip_line(1, 2), trips.trip_line(2, 1)]
+    got = trips.stats_by_trip([("a", lines)])
+    assert got == _by_trip_by_hand(lines)
+    assert got["groups"] == 2
+
+
+def test_a_file_out_of_trip_order_is_named():
+    lines = [trips.trip_line(2, 1), trips.trip_line(1, 1)]
+    with pytest.raises(trips.TripOrderError, match=r"b\.csv: trip 1 comes after trip 2"):
+        trips.stats_by_trip([("a.csv", _month(3, 1)), ("b.csv", lines)])
+
+
+def test_stats_of_paths_by_trip_reads_every_file(tmp_path):
+    for month, rows in ((1, 40), (2, 25)):
+        (tmp_path / f"m{month}.csv").write_text("".join(_month(rows, month)))
+    (tmp_path / ".hidden.csv").write_text(trips.trip_line(99, 1))
+    got = trips.stats_of_paths([str(tmp_path)], by="trip")
+    assert got == _by_trip_by_hand(_month(40, 1) + _month(25, 2))
+    with pytest.raises(ValueError, match="'hour' or 'trip', not 'day'"):
+        trips.stats_of_paths([str(tmp_path)], by="day")
+
+
+def test_by_trip_problems_name_each_wrong_total():
+    expected = trips.stats_by_trip([("a", _month(30, 1))])
+    assert trips.problems(expected, [dict(expected)]) == []
+    # As the job prints them: whole numbers as numbers, decimals as strings, maybe more digits.
+    printed = dict(expected, fare_total=expected["fare_total"] + "0")
+    assert trips.problems(expected, [printed]) == []
+    wrong = dict(expected, groups=29, fare_min_total="1.00")
+    del wrong["days_total"]
+    assert trips.problems(expected, [wrong]) == [
+        "groups 29, expected 30",
+        f"fare_min_total 1.00, expected {expected['fare_min_total']}",
+        "days_total None, expected 30",
+    ]
+    assert trips.problems(expected, []) == ["the by-trip job printed 0 rows of totals, expected 1"]
