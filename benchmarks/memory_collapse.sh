@@ -33,6 +33,8 @@
 # (the inventory's 1.6 MB sample dataset is synced as usual: with data_sync_datasets: []
 # main's site.yml stops in data_sync's pre-flight, "'item' is undefined"). Sizes: HEAVY_N (30000000), HEAVY_K (3000000),
 # HEAVY_P (48); LIMIT as above (a run still going then is stopped).
+# WORKER_ARCH=arm64 runs the workers as emulated 64-bit Pis (picluster/node:arm64; the
+# master stays x86_64, as the NUC): the same comparison on ARM, at a smaller size.
 # REUSE=1 (with KEEP=1 on the run before) keeps bench-* containers that this script
 # converged for the same setting and commit instead of new ones and site.yml.
 #
@@ -64,6 +66,9 @@ prefix=172.31.77
 master=bench-nuc
 workers=(bench-w1 bench-w2)
 image=picluster/node:amd64
+WORKER_ARCH=${WORKER_ARCH:-amd64}
+case $WORKER_ARCH in amd64 | arm64) ;; *) echo "WORKER_ARCH is amd64 or arm64, not $WORKER_ARCH" >&2; exit 2 ;; esac
+worker_image=picluster/node:$WORKER_ARCH
 
 remove_nodes() {
   docker rm -f "$master" "${workers[@]}" >/dev/null 2>&1 || true
@@ -211,17 +216,17 @@ EOF
   docker network create --subnet "$prefix.0/24" "$net" >/dev/null
   node() {
     docker run -d --name "$1" --hostname "$1" --network "$net" --ip "$2" \
-      --memory "$3" --memory-swap "$3" \
+      --memory "$3" --memory-swap "$3" --platform "linux/$4" \
       --cap-add SYS_ADMIN --security-opt seccomp=unconfined --security-opt apparmor=unconfined \
       --cgroupns=host -v /sys/fs/cgroup:/sys/fs/cgroup:rw --tmpfs /run --tmpfs /run/lock \
       -v "$root/.bed/ssh/id_ed25519.pub:/home/pi/.ssh/authorized_keys:ro" \
-      "$image" /lib/systemd/systemd >/dev/null
+      "$5" /lib/systemd/systemd >/dev/null
   }
-  node "$master" "$prefix.10" 2g
+  node "$master" "$prefix.10" 2g amd64 "$image"
   i=0
   for worker in "${workers[@]}"; do
     i=$((i + 1))
-    node "$worker" "$prefix.1$i" 906m
+    node "$worker" "$prefix.1$i" 906m "$WORKER_ARCH" "$worker_image"
   done
 
   export ANSIBLE_CONFIG="$tree/ansible.cfg"
@@ -334,7 +339,7 @@ done
 
 {
   if [ "$JOB" = heavy ]; then
-    echo "Job: heavy_groupby.py, N=$HEAVY_N rows, K=$HEAVY_K keys, P=$HEAVY_P input partitions."
+    echo "Job: heavy_groupby.py, N=$HEAVY_N rows, K=$HEAVY_K keys, P=$HEAVY_P input partitions; workers $WORKER_ARCH."
   else
     echo "Data: $data_mb MB of trip CSVs ($FILES files x $ROWS lines) at /data/trips on every node."
   fi
