@@ -57,14 +57,18 @@ import os
 
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
-from ansible_collections.picluster.spark.plugins.module_utils.trips import TripOrderError, stats_of_paths
+from ansible_collections.picluster.spark.plugins.module_utils.trips import (
+    GROUPINGS,
+    TripOrderError,
+    stats_of_paths,
+)
 
 
 class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         unknown = sorted(set(kwargs) - {"by"})
         by = kwargs.get("by", "hour")
-        if unknown or by not in ("hour", "trip"):
+        if unknown or by not in GROUPINGS:
             got = ", ".join([f"by={by!r}", *unknown])
             raise AnsibleLookupError(f"trip_stats takes by=hour or by=trip (got {got})")
         paths = [os.path.expanduser(str(term)) for term in terms]

@@ -34,6 +34,10 @@ TRIP_TOTAL_FIELDS = (
     "distance_mean_total",
     "days_total",
 )
+# The whole-number fields of either answer; every other aggregate is an exact decimal.
+COUNT_FIELDS = ("trips", "days", "groups", "days_total")
+# The groupings the job and its exact answer know.
+GROUPINGS = ("hour", "trip")
 
 
 def trip_line(number, month, year=2026):
@@ -161,9 +165,7 @@ def stats_by_trip(files):
     them). Memory does not grow with the data: the files are merged by trip number, so one
     group is held at a time.
     """
-    totals = dict.fromkeys(TRIP_TOTAL_FIELDS, 0)
-    for key in TRIP_TOTAL_FIELDS[2:7]:
-        totals[key] = Decimal(0)
+    totals = {key: 0 if key in COUNT_FIELDS else Decimal(0) for key in TRIP_TOTAL_FIELDS}
     merged = heapq.merge(*(_numbered(name, lines) for name, lines in files), key=lambda trip: trip[0])
     group = None
 
@@ -191,8 +193,7 @@ def stats_by_trip(files):
         group[6].add(day)
     if group is not None:
         close(group)
-    counts = ("groups", "trips", "days_total")
-    return {key: (value if key in counts else str(value)) for key, value in totals.items()}
+    return {key: (value if key in COUNT_FIELDS else str(value)) for key, value in totals.items()}
 
 
 def stats_of_paths(paths, by="hour"):
@@ -204,15 +205,15 @@ def stats_of_paths(paths, by="hour"):
         with open(name, encoding="utf-8") as handle:
             yield from handle
 
+    if by not in GROUPINGS:
+        raise ValueError(f"group by 'hour' or 'trip', not {by!r}")
     if by == "trip":
         return stats_by_trip([(name, lines(name)) for name in names])
-    if by != "hour":
-        raise ValueError(f"group by 'hour' or 'trip', not {by!r}")
     return stats(line for name in names for line in lines(name))
 
 
 def _same(field, want, got):
-    if field in ("trips", "days"):
+    if field in COUNT_FIELDS:
         return int(want) == int(got)
     if field == "distance_mean":
         return abs(Decimal(want) - Decimal(got)) <= MEAN_TOLERANCE
@@ -227,11 +228,7 @@ def trip_problems(expected, rows):
     messages = []
     for field in TRIP_TOTAL_FIELDS:
         want, got = expected[field], row.get(field)
-        if field in ("groups", "trips", "days_total"):
-            same = got is not None and int(want) == int(got)
-        else:
-            same = got is not None and Decimal(want) == Decimal(got)
-        if not same:
+        if got is None or not _same(field, want, got):
             messages.append(f"{field} {got}, expected {want}")
     return messages
 
